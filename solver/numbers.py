@@ -1,0 +1,86 @@
+"""Exact numbers and their decimal display: the working precision and half-up rounding."""
+
+from __future__ import annotations
+
+from decimal import (
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
+from fractions import Fraction
+
+import sympy
+
+#: Significant digits every non-rational value is carried to (DESIGN: at least 30).
+WORKING_DIGITS = 60
+
+#: The context for all numeric work.  Overflow, division by zero and invalid operations raise
+#: instead of producing inf/nan, so an absurd input can never turn into a printed number.
+NUMERIC = Context(
+    prec=WORKING_DIGITS,
+    Emax=100_000,
+    Emin=-100_000,
+    traps=[InvalidOperation, DivisionByZero, Overflow],
+)
+
+#: Digits printed for a value in machine-readable output.
+JSON_DIGITS = 30
+
+
+def decimal_of_rational(value: sympy.Rational | Fraction | int) -> Decimal:
+    """The working-precision decimal of an exact rational."""
+    if isinstance(value, int):
+        return Decimal(value)
+    p, q = (int(value.p), int(value.q)) if isinstance(value, sympy.Rational) else (
+        value.numerator,
+        value.denominator,
+    )
+    with localcontext(NUMERIC):
+        return Decimal(p) / Decimal(q)
+
+
+def round_half_up(value: Decimal | sympy.Rational, decimals: int) -> Decimal:
+    """Round to ``decimals`` places, halves away from zero; exact for rationals."""
+    quantum = Decimal(1).scaleb(-decimals)
+    if isinstance(value, sympy.Rational):
+        scaled = Fraction(int(value.p), int(value.q)) * 10**decimals
+        whole, rest = divmod(abs(scaled.numerator), scaled.denominator)
+        if 2 * rest >= scaled.denominator:
+            whole += 1
+        sign = -1 if scaled < 0 else 1
+        return (Decimal(sign * whole).scaleb(-decimals)).quantize(quantum)
+    with localcontext(NUMERIC):
+        return value.quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def terminating_places(value: sympy.Rational) -> int | None:
+    """Number of decimal places of a rational's exact expansion, or None if it does not end."""
+    q = int(value.q)
+    twos = fives = 0
+    while q % 2 == 0:
+        q //= 2
+        twos += 1
+    while q % 5 == 0:
+        q //= 5
+        fives += 1
+    return max(twos, fives) if q == 1 else None
+
+
+def plain_decimal(value: Decimal) -> str:
+    """A decimal without exponent notation and without a negative zero."""
+    text = format(value, "f")
+    if text.startswith("-") and set(text[1:]) <= set("0."):
+        text = text[1:]
+    return text
+
+
+def significant(value: Decimal, digits: int = JSON_DIGITS) -> Decimal:
+    """``value`` rounded to ``digits`` significant digits, trailing zeros removed."""
+    with localcontext(NUMERIC) as ctx:
+        ctx.prec = digits
+        ctx.rounding = ROUND_HALF_UP
+        return (+value).normalize()
