@@ -1,0 +1,174 @@
+"""Building a derivation step by step: each new step's value computed from earlier ones.
+
+Kinds describe quantities (key, notation, formula); the builder makes their symbols, evaluates
+the per-cell formulas exactly (where the closed form stays small) and at working precision,
+and collects sections.  A kind never computes a value by hand, so a step's value is always its
+formula's value: what the checker re-evaluates is what the renderer prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import localcontext
+from fractions import Fraction
+
+import sympy
+
+from solver.errors import InputError
+from solver.evaluate import DECIMAL, RATIONAL, NotRational, closed_form, compile_formula
+from solver.model import Derivation, Fragment, Mistake, Quantity, Scalar, Section, Shape, Step, Table, Text
+from solver.notation import Notation
+from solver.numbers import NUMERIC, decimal_of_rational
+
+Cells = sympy.Matrix | sympy.Basic | Sequence
+
+
+def as_matrix(value: Cells) -> sympy.Matrix:
+    """A scalar, nested list or Matrix as a sympy Matrix (a scalar is 1×1)."""
+    if isinstance(value, sympy.MatrixBase):
+        return sympy.Matrix(value)
+    if isinstance(value, (list, tuple)):
+        return sympy.Matrix(value)
+    return sympy.Matrix([[value]])
+
+
+def cell_symbols(key: str, shape: Shape) -> tuple[sympy.Symbol, ...]:
+    """Symbols for each element of a quantity, named after its key (names we make, not the file's)."""
+    rows, cols = shape
+    if (rows, cols) == (1, 1):
+        return (sympy.Symbol(key),)
+    return tuple(sympy.Symbol(f"{key}[{i + 1},{j + 1}]") for i in range(rows) for j in range(cols))
+
+
+class Builder:
+    """Accumulates sections of givens and steps for one derivation."""
+
+    def __init__(self) -> None:
+        self._sections: list[Section] = []
+        self._open: dict | None = None
+        self._scalars: dict[sympy.Symbol, Scalar] = {}
+
+    # --- sections ---------------------------------------------------------------------------
+
+    def section(self, title: str) -> None:
+        """Start a new section; later givens, steps, notes and tables go into it."""
+        self._close()
+        self._open = {"title": title, "givens": [], "steps": [], "notes": [], "tables": []}
+
+    def note(self, *fragments: Fragment) -> None:
+        """A remark shown after the current section's steps."""
+        text: Text = tuple(fragments)
+        if text not in self._open["notes"]:
+            self._open["notes"].append(text)
+
+    def table(self, title: str, header: Sequence[str], rows: Sequence[Sequence[Fragment]]) -> None:
+        """A table shown after the current section's steps."""
+        self._open["tables"].append(Table(title, tuple(header), tuple(tuple(r) for r in rows)))
+
+    def _close(self) -> None:
+        if self._open is not None:
+            o = self._open
+            self._sections.append(
+                Section(o["title"], tuple(o["givens"]), tuple(o["steps"]), tuple(o["notes"]), tuple(o["tables"]))
+            )
+            self._open = None
+
+    # --- quantities ---------------------------------------------------------------------------
+
+    def given(self, key: str, notation: Notation, value: Cells) -> Quantity:
+        """A value the problem states, exact."""
+        matrix = as_matrix(value)
+        shape = matrix.shape
+        cells = cell_symbols(key, shape)
+        if any(v.has(sympy.Float) for v in matrix):
+            raise TypeError(f"given {key} holds a binary float; givens must be exact")
+        scalars = tuple(Scalar.of(v) for v in matrix)
+        quantity = Quantity(key, notation, self._whole_symbol(key, shape, cells), shape, cells, scalars)
+        self._remember(quantity)
+        self._open["givens"].append(quantity)
+        return quantity
+
+    def step(
+        self,
+        key: str,
+        notation: Notation,
+        formula: sympy.Basic,
+        cell_formulas: Cells,
+        *,
+        expanded: sympy.Basic | None = None,
+        relation: str = "=",
+        mistakes: Sequence[Mistake] = (),
+        notes: Sequence[Text] = (),
+    ) -> Step:
+        """A computed quantity; its value is ``cell_formulas`` evaluated on earlier values."""
+        matrix = as_matrix(cell_formulas)
+        shape = matrix.shape
+        cells = cell_symbols(key, shape)
+        formulas = tuple(matrix)
+        try:
+            values = tuple(self.evaluate(f) for f in formulas)
+        except ArithmeticError as error:
+            raise InputError(f"{key} cannot be computed: {error or type(error).__name__}") from None
+        step = Step(
+            key=key,
+            notation=notation,
+            symbol=self._whole_symbol(key, shape, cells),
+            shape=shape,
+            cells=cells,
+            values=values,
+            section=self._open["title"],
+            formula=formula,
+            cell_formulas=formulas,
+            expanded=expanded,
+            relation=relation,
+            notes=tuple(notes),
+            mistakes=tuple(mistakes),
+        )
+        self._remember(step)
+        self._open["steps"].append(step)
+        return step
+
+    def evaluate(self, formula: sympy.Basic) -> Scalar:
+        """``formula``'s value on the quantities built so far: exact where it stays small."""
+        inputs = sorted(formula.free_symbols, key=lambda s: s.name)
+        known = [self._scalars[s] for s in inputs]
+        slots = {s: i for i, s in enumerate(inputs)}
+        if all(v.is_rational for v in known):
+            try:
+                value = compile_formula(formula, slots, RATIONAL)(
+                    [Fraction(int(v.exact.p), int(v.exact.q)) for v in known]
+                )
+                exact = sympy.Rational(value.numerator, value.denominator)
+                return Scalar(exact, decimal_of_rational(exact))
+            except NotRational:
+                pass
+        exact = None
+        if all(v.exact is not None for v in known):
+            exact = closed_form(formula, {s: v.exact for s, v in zip(inputs, known)})
+        if exact is not None and exact.is_Rational:
+            return Scalar(exact, decimal_of_rational(exact))
+        with localcontext(NUMERIC):
+            approx = +compile_formula(formula, slots, DECIMAL)([v.approx for v in known])
+        return Scalar(exact, approx)
+
+    def value(self, symbol: sympy.Symbol) -> Scalar:
+        """The value of a cell built so far."""
+        return self._scalars[symbol]
+
+    def _remember(self, quantity: Quantity) -> None:
+        for cell, value in zip(quantity.cells, quantity.values):
+            self._scalars[cell] = value
+
+    @staticmethod
+    def _whole_symbol(key: str, shape: Shape, cells: tuple[sympy.Symbol, ...]) -> sympy.Symbol:
+        return cells[0] if shape == (1, 1) else sympy.Symbol(key, commutative=False)
+
+    def build(self, *, problem: str, kind: str, title: str, decimals: int, description: Text = ()) -> Derivation:
+        """The finished derivation."""
+        self._close()
+        return Derivation(problem, kind, title, tuple(self._sections), decimals, description)
+
+
+def cells_of(quantity: Quantity) -> sympy.Matrix:
+    """A quantity's cell symbols as a Matrix of its shape, for building formulas."""
+    return sympy.Matrix(*quantity.shape, list(quantity.cells))

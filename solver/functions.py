@@ -1,0 +1,239 @@
+"""The activation functions and their derivatives as sympy functions.
+
+Each evaluates exactly at exact numbers, differentiates symbolically, prints like a textbook
+(``text_name`` for the one-line Unicode printer, ``_latex`` for LaTeX), and says how to compute
+it in any of the project's arithmetics (``numeric(arith, *args)``, see :mod:`solver.evaluate`),
+so formulas compile without sympy in the hot path.
+"""
+
+from __future__ import annotations
+
+import sympy
+from sympy import Function, S
+from sympy.printing.precedence import PRECEDENCE
+
+
+class sigmoid(Function):
+    """The logistic function σ(x) = 1/(1 + e^(−x))."""
+
+    nargs = 1
+    text_name = "σ"
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_Number:
+            return 1 / (1 + sympy.exp(-x))
+        return None
+
+    def fdiff(self, argindex=1):
+        return sigmoid(self.args[0]) * (1 - sigmoid(self.args[0]))
+
+    def _eval_rewrite_as_exp(self, x, **kwargs):
+        return 1 / (1 + sympy.exp(-x))
+
+    def _latex(self, printer, exp=None):
+        body = rf"\sigma\left({printer._print(self.args[0])}\right)"
+        return body if exp is None else rf"{body}^{{{exp}}}"
+
+    @staticmethod
+    def numeric(arith, x):
+        # arranged so that a large |x| never overflows
+        if x >= 0:
+            return 1 / (1 + arith.exp(-x))
+        e = arith.exp(x)
+        return e / (1 + e)
+
+
+class relu(Function):
+    """ReLU(x) = max(0, x)."""
+
+    nargs = 1
+    text_name = "ReLU"
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_Number:
+            return x if x > 0 else S.Zero
+        return None
+
+    def fdiff(self, argindex=1):
+        return relu_prime(self.args[0], S.Zero)
+
+    def _latex(self, printer, exp=None):
+        body = rf"\operatorname{{ReLU}}\left({printer._print(self.args[0])}\right)"
+        return body if exp is None else rf"{body}^{{{exp}}}"
+
+    @staticmethod
+    def numeric(arith, x):
+        return x if x > 0 else arith.zero
+
+
+class relu_prime(Function):
+    """ReLU′(x): 1 for x > 0, 0 for x < 0, and the problem's chosen value ``at_zero`` at 0."""
+
+    nargs = 2
+    text_name = "ReLU′"
+    #: In a line of numbers this factor is shown as its value (1 or 0), as worked solutions do.
+    show_value_in_numbers = True
+
+    @classmethod
+    def eval(cls, x, at_zero):
+        if x.is_Number:
+            if x > 0:
+                return S.One
+            if x < 0:
+                return S.Zero
+            return at_zero
+        return None
+
+    def _sympystr(self, printer):
+        return f"relu_prime({printer._print(self.args[0])})"
+
+    def _latex(self, printer, exp=None):
+        body = rf"\operatorname{{ReLU}}'\left({printer._print(self.args[0])}\right)"
+        return body if exp is None else rf"{body}^{{{exp}}}"
+
+    def text_args(self):
+        return self.args[:1]
+
+    @staticmethod
+    def numeric(arith, x, at_zero):
+        if x > 0:
+            return arith.one
+        if x < 0:
+            return arith.zero
+        return at_zero
+
+
+class leaky_relu(Function):
+    """LeakyReLU(x) = x for x ≥ 0, slope·x below."""
+
+    nargs = 2
+    text_name = "LeakyReLU"
+
+    @classmethod
+    def eval(cls, x, slope):
+        if x.is_Number and slope.is_Number:
+            return x if x >= 0 else slope * x
+        return None
+
+    def fdiff(self, argindex=1):
+        if argindex != 1:
+            raise sympy.ArgumentIndexError(self, argindex)
+        return leaky_relu_prime(self.args[0], self.args[1], S.Zero)
+
+    def _sympystr(self, printer):
+        return f"leaky_relu({printer._print(self.args[0])}, {printer._print(self.args[1])})"
+
+    def _latex(self, printer, exp=None):
+        body = rf"\operatorname{{LeakyReLU}}\left({printer._print(self.args[0])}\right)"
+        return body if exp is None else rf"{body}^{{{exp}}}"
+
+    def text_args(self):
+        return self.args[:1]
+
+    @staticmethod
+    def numeric(arith, x, slope):
+        return x if x >= 0 else slope * x
+
+
+class leaky_relu_prime(Function):
+    """LeakyReLU′(x): 1 above 0, the slope below, and slope + (1 − slope)·at_zero at 0.
+
+    ``at_zero`` is the problem's ReLU′(0) convention, so the default 0 gives the left derivative.
+    """
+
+    nargs = 3
+    text_name = "LeakyReLU′"
+    show_value_in_numbers = True
+
+    @classmethod
+    def eval(cls, x, slope, at_zero):
+        if x.is_Number:
+            if x > 0:
+                return S.One
+            if x < 0:
+                return slope
+            return slope + (1 - slope) * at_zero
+        return None
+
+    def _sympystr(self, printer):
+        return f"leaky_relu_prime({printer._print(self.args[0])})"
+
+    def _latex(self, printer, exp=None):
+        body = rf"\operatorname{{LeakyReLU}}'\left({printer._print(self.args[0])}\right)"
+        return body if exp is None else rf"{body}^{{{exp}}}"
+
+    def text_args(self):
+        return self.args[:1]
+
+    @staticmethod
+    def numeric(arith, x, slope, at_zero):
+        if x > 0:
+            return arith.one
+        if x < 0:
+            return slope
+        return slope + (1 - slope) * at_zero
+
+
+# --- display-only operators for formulas over whole vectors and matrices -----------------------
+
+
+class transpose(Function):
+    """Aᵀ in a display formula over whole matrices (never evaluated)."""
+
+    nargs = 1
+    is_commutative = False
+
+    def _latex(self, printer, exp=None):
+        return rf"{{{printer.parenthesize(self.args[0], PRECEDENCE['Pow'])}}}^{{\top}}"
+
+
+class hadamard(Function):
+    """A ⊙ B, the element-wise product, in a display formula (never evaluated)."""
+
+    is_commutative = False
+
+    def _latex(self, printer, exp=None):
+        return r" \odot ".join(printer.parenthesize(a, 45) for a in self.args)
+
+
+class ones_like(Function):
+    """𝟏, a vector of ones, in a display formula such as a ⊙ (𝟏 − a)."""
+
+    nargs = 1
+    is_commutative = False
+
+    def _latex(self, printer, exp=None):
+        return r"\mathbf{1}"
+
+
+class softmax_jacobian(Function):
+    """J(ŷ) = diag(ŷ) − ŷᵀŷ, the softmax Jacobian, in a display formula (never evaluated)."""
+
+    nargs = 1
+    is_commutative = False
+
+    def _latex(self, printer, exp=None):
+        return rf"J_{{\mathrm{{softmax}}}}\left({printer._print(self.args[0])}\right)"
+
+
+class softmax(Function):
+    """softmax(z) over a whole vector, in a display formula (never evaluated)."""
+
+    nargs = 1
+    is_commutative = False
+    text_name = "softmax"
+
+    def _latex(self, printer, exp=None):
+        return rf"\operatorname{{softmax}}\left({printer._print(self.args[0])}\right)"
+
+
+class hadamard_div(Function):
+    """A ⊘ B, element-wise division, in a display formula (never evaluated)."""
+
+    nargs = 2
+    is_commutative = False
+
+    def _latex(self, printer, exp=None):
+        return r" \oslash ".join(printer.parenthesize(a, PRECEDENCE["Mul"]) for a in self.args)

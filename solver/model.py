@@ -1,0 +1,236 @@
+"""The derivation model: every problem kind builds one, every renderer and the checker read it.
+
+A derivation is an ordered list of steps.  Each step defines one named quantity (its key, such
+as ``s2.dL_dW1``) by a formula over earlier quantities and the problem's givens, and carries its
+exact value.  Quantities may be scalars, vectors or matrices; a formula is kept per element
+(``cell_formulas``, for evaluation) and once for the whole (``formula``, for display).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, localcontext
+from functools import cached_property
+
+import sympy
+
+from solver.evaluate import evaluate_decimal
+from solver.notation import Notation
+from solver.numbers import NUMERIC, decimal_of_rational
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """One exact number: its closed form (None when too large to keep) and its working-precision value."""
+
+    exact: sympy.Basic | None
+    approx: Decimal
+
+    @classmethod
+    def of(cls, exact: sympy.Basic) -> "Scalar":
+        """The scalar of a closed form, computed to working precision."""
+        if exact.is_Rational:
+            return cls(exact, decimal_of_rational(exact))
+        return cls(exact, evaluate_decimal(exact))
+
+    @property
+    def is_rational(self) -> bool:
+        return self.exact is not None and self.exact.is_Rational
+
+
+Shape = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A named value: a given of the problem, or (as a :class:`Step`) a computed one.
+
+    ``symbol`` stands for the whole quantity in display formulas; ``cells`` are the symbols of
+    its elements in row-major order (a scalar's only cell is its symbol).  ``labels`` names the
+    elements when they are better known by name than by index (the points of an SVM).
+    """
+
+    key: str
+    notation: Notation
+    symbol: sympy.Symbol
+    shape: Shape
+    cells: tuple[sympy.Symbol, ...]
+    values: tuple[Scalar, ...]
+
+    @property
+    def is_scalar(self) -> bool:
+        return self.shape == (1, 1)
+
+    @property
+    def is_vector(self) -> bool:
+        return not self.is_scalar and 1 in self.shape
+
+    def rows(self) -> list[list[Scalar]]:
+        """The values as a list of rows."""
+        r, c = self.shape
+        return [list(self.values[i * c : (i + 1) * c]) for i in range(r)]
+
+    def cell_index(self, row: int, col: int) -> int:
+        """Position in ``cells``/``values`` of the 1-based element (row, col)."""
+        return (row - 1) * self.shape[1] + (col - 1)
+
+    def cell_notation(self, i: int) -> Notation:
+        """The name of cell ``i`` (0-based, row-major)."""
+        if self.is_scalar:
+            return self.notation
+        r, c = divmod(i, self.shape[1])
+        if self.is_vector:
+            return self.notation.element(max(r, c) + 1)
+        return self.notation.element(r + 1, c + 1)
+
+    def cell_key(self, i: int) -> str:
+        """The answer-file key of cell ``i``: ``s1.W2[1,2]``, or ``s1.z1[2]`` for a vector."""
+        if self.is_scalar:
+            return self.key
+        r, c = divmod(i, self.shape[1])
+        return f"{self.key}[{max(r, c) + 1}]" if self.is_vector else f"{self.key}[{r + 1},{c + 1}]"
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A common wrong way to compute a step, as alternative per-cell formulas.
+
+    ``id`` is stable and documented (``swapped_gradient``); ``diagnosis`` speaks to the student.
+    """
+
+    id: str
+    diagnosis: str
+    cell_formulas: tuple[sympy.Basic, ...]
+
+
+@dataclass(frozen=True)
+class Math:
+    """A formula inside running text, printed by each medium's printer."""
+
+    expr: sympy.Basic
+
+
+@dataclass(frozen=True)
+class Value:
+    """A quantity's value inside running text or a table, printed rounded."""
+
+    quantity: Quantity
+
+
+Fragment = str | Math | Value
+Text = tuple[Fragment, ...]
+
+
+@dataclass(frozen=True)
+class Step(Quantity):
+    """A computed quantity: its formula over earlier quantities, for display and per cell.
+
+    ``expanded`` optionally writes the formula out in terms of the forward pass (the chain rule
+    in full); the line of numbers then follows it.  ``relation`` is ``=`` or ``←`` (an update).
+    """
+
+    section: str = ""
+    formula: sympy.Basic = sympy.S.Zero
+    cell_formulas: tuple[sympy.Basic, ...] = ()
+    expanded: sympy.Basic | None = None
+    relation: str = "="
+    notes: tuple[Text, ...] = ()
+    mistakes: tuple[Mistake, ...] = ()
+
+    @property
+    def shown_formula(self) -> sympy.Basic:
+        """The formula the line of numbers is written from."""
+        return self.expanded if self.expanded is not None else self.formula
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table shown after a section's steps: a header and rows of fragments."""
+
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[Fragment, ...], ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled group of steps, with the givens it introduces, notes and tables."""
+
+    title: str
+    givens: tuple[Quantity, ...] = ()
+    steps: tuple[Step, ...] = ()
+    notes: tuple[Text, ...] = ()
+    tables: tuple[Table, ...] = ()
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A solved problem: its sections of givens and steps, in order."""
+
+    problem: str
+    kind: str
+    title: str
+    sections: tuple[Section, ...]
+    decimals: int = 4
+    description: Text = field(default=())
+
+    @cached_property
+    def steps(self) -> tuple[Step, ...]:
+        return tuple(step for section in self.sections for step in section.steps)
+
+    @cached_property
+    def givens(self) -> tuple[Quantity, ...]:
+        return tuple(given for section in self.sections for given in section.givens)
+
+    def quantities(self) -> Iterator[Quantity]:
+        """Every given and step, givens of a section before its steps."""
+        for section in self.sections:
+            yield from section.givens
+            yield from section.steps
+
+    @cached_property
+    def by_symbol(self) -> dict[sympy.Symbol, Quantity]:
+        """The quantity each display or cell symbol belongs to."""
+        index: dict[sympy.Symbol, Quantity] = {}
+        for quantity in self.quantities():
+            index[quantity.symbol] = quantity
+            for cell in quantity.cells:
+                index[cell] = quantity
+        return index
+
+    @cached_property
+    def by_key(self) -> dict[str, Quantity]:
+        """Quantities by key, lower-cased (keys are case-insensitive)."""
+        return {q.key.lower(): q for q in self.quantities()}
+
+    @cached_property
+    def notations(self) -> dict[sympy.Symbol, Notation]:
+        """The printed name of every symbol, cells included."""
+        names: dict[sympy.Symbol, Notation] = {}
+        for quantity in self.quantities():
+            names[quantity.symbol] = quantity.notation
+            for i, cell in enumerate(quantity.cells):
+                names.setdefault(cell, quantity.cell_notation(i))
+        return names
+
+    @cached_property
+    def cell_values(self) -> dict[sympy.Symbol, Scalar]:
+        """The value of every cell symbol."""
+        return {
+            cell: value
+            for quantity in self.quantities()
+            for cell, value in zip(quantity.cells, quantity.values)
+        }
+
+
+def with_working_precision(fn):
+    """Run ``fn`` in the numeric context (a decorator for code doing Decimal arithmetic)."""
+
+    def wrapper(*args, **kwargs):
+        with localcontext(NUMERIC):
+            return fn(*args, **kwargs)
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper

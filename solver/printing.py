@@ -1,0 +1,258 @@
+"""Printing formulas: one-line Unicode for the terminal, LaTeX, and plain sympy text.
+
+Formulas are sympy expressions built in textbook order with ``evaluate=False``; the printers
+keep that order (``order="none"``) and name each symbol by its quantity's notation.  Given a
+``values`` map they print the same formula with numbers in place of symbols: the line
+``(2.1212 − 4)·1.02·1·2`` is the formula ``(ŷ − y)·w₂·ReLU′(z₁)·x`` printed with values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import sympy
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE, precedence
+from sympy.printing.str import StrPrinter
+
+from solver import functions as fn
+from solver.notation import Notation, superscript
+
+MINUS = "−"
+
+
+def _is_negative_term(term: sympy.Basic) -> bool:
+    if term.is_Number:
+        return term < 0
+    return term.is_Mul and term.args[0].is_Number and term.args[0] < 0
+
+
+def _negated(term: sympy.Basic) -> sympy.Basic:
+    """``-term`` without letting sympy reorder or merge anything."""
+    if term.is_Number:
+        return -term
+    coeff, *rest = term.args
+    if coeff == -1:
+        return rest[0] if len(rest) == 1 else sympy.Mul(*rest, evaluate=False)
+    return sympy.Mul(-coeff, *rest, evaluate=False)
+
+
+def _display_precedence(item: sympy.Basic) -> int:
+    """Precedence as the printers see it: an element-wise product binds like a product."""
+    if item.func in (fn.hadamard, fn.hadamard_div):
+        return PRECEDENCE["Mul"] - 1
+    return precedence(item)
+
+
+_VULGAR = {(1, 2): "½", (1, 3): "⅓", (2, 3): "⅔", (1, 4): "¼", (3, 4): "¾"}
+
+
+def _coefficient(r: sympy.Rational) -> str:
+    """A fractional coefficient in front of a product: ½, or (2/5)."""
+    sign = MINUS if r < 0 else ""
+    vulgar = _VULGAR.get((abs(r.p), r.q))
+    return sign + (vulgar or f"({abs(r.p)}/{r.q})")
+
+
+class _OrderedParenthesize:
+    """Shared by the printers: values in place of symbols, and parentheses that know ⊙."""
+
+    def _print(self, expr, **kwargs):
+        values = self._settings["values"]
+        if values is not None and isinstance(expr, sympy.Basic) and expr in values:
+            return values[expr]
+        return super()._print(expr, **kwargs)
+
+    def parenthesize(self, item, level, strict=False):
+        prec = _display_precedence(item)
+        if prec < level or (not strict and prec <= level):
+            return self._wrap(self._print(item))
+        return self._print(item)
+
+
+class TextPrinter(_OrderedParenthesize, StrPrinter):
+    """One-line Unicode: w₁·x + b₁, (ŷ − y)·w₂·ReLU′(z₁)·x, √2/4, σ(z₁)·(1 − σ(z₁))."""
+
+    printmethod = "_textstr"
+
+    @staticmethod
+    def _wrap(inner: str) -> str:
+        return f"({inner})"
+
+    _default_settings = {**StrPrinter._default_settings, "order": "none", "names": None, "values": None}
+
+    def _print_Symbol(self, expr):
+        names = self._settings["names"] or {}
+        return names[expr].text if expr in names else expr.name
+
+    def _print_Integer(self, expr):
+        return f"{MINUS}{-expr.p}" if expr.p < 0 else str(expr.p)
+
+    def _print_Rational(self, expr):
+        sign = MINUS if expr.p < 0 else ""
+        return f"{sign}{abs(expr.p)}/{expr.q}"
+
+    def _print_Add(self, expr, order=None):
+        out = ""
+        for i, term in enumerate(expr.args):
+            if i == 0:
+                out = self.parenthesize(term, PRECEDENCE["Add"] - 1)
+            elif _is_negative_term(term):
+                out += f" {MINUS} " + self.parenthesize(_negated(term), PRECEDENCE["Add"])
+            else:
+                out += " + " + self.parenthesize(term, PRECEDENCE["Add"])
+        return out
+
+    def _print_Mul(self, expr):
+        args = list(expr.args)
+        if args and args[0] == -1:
+            rest = args[1:]
+            inner = rest[0] if len(rest) == 1 else sympy.Mul(*rest, evaluate=False)
+            return MINUS + self.parenthesize(inner, PRECEDENCE["Mul"])
+        if len(args) > 1 and args[0].is_Rational and not args[0].is_Integer:
+            rest = args[1] if len(args) == 2 else sympy.Mul(*args[1:], evaluate=False)
+            body = self.parenthesize(rest, PRECEDENCE["Mul"])
+            return _coefficient(args[0]) + ("" if body.startswith("(") else "·") + body
+        numerator, denominator = [], []
+        for a in args:
+            if a.is_Pow and a.exp.is_Number and a.exp < 0:
+                denominator.append(a.base if a.exp == -1 else sympy.Pow(a.base, -a.exp, evaluate=False))
+            elif a.is_Rational and not a.is_Integer and a.p == 1:
+                denominator.append(sympy.Integer(a.q))
+            else:
+                numerator.append(a)
+        top = "·".join(self.parenthesize(a, PRECEDENCE["Mul"]) for a in numerator) or "1"
+        if not denominator:
+            return top
+        if len(numerator) > 1:
+            top = f"({top})"
+        bottom = "·".join(self.parenthesize(a, PRECEDENCE["Mul"]) for a in denominator)
+        if len(denominator) > 1 or not (denominator[0].is_Atom or denominator[0].is_Function):
+            bottom = f"({bottom})"
+        return f"{top}/{bottom}"
+
+    def _print_Pow(self, expr, rational=False):
+        base, exp = expr.args
+        if exp == sympy.Rational(1, 2):
+            inner = self._print(base)
+            return f"√{inner}" if base.is_Atom else f"√({inner})"
+        if exp.is_Number and exp < 0:
+            return "1/" + self.parenthesize(sympy.Pow(base, -exp, evaluate=False), PRECEDENCE["Mul"] + 1)
+        if base is sympy.E:
+            return f"e^({self._print(exp)})"
+        b = self.parenthesize(base, PRECEDENCE["Pow"] + 1)
+        if exp.is_Integer and 0 <= exp < 10:
+            return b + superscript(str(exp))
+        return f"{b}^({self._print(exp)})"
+
+    def _print_Function(self, expr):
+        special = _TEXT_SPECIAL.get(expr.func)
+        if special is not None:
+            return special(self, expr)
+        name = getattr(expr.func, "text_name", expr.func.__name__)
+        args = expr.text_args() if hasattr(expr, "text_args") else expr.args
+        return f"{name}({', '.join(self._print(a) for a in args)})"
+
+    def _print_exp(self, expr):
+        return self._print_Function(expr)
+
+    def _print_Abs(self, expr):
+        return f"|{self._print(expr.args[0])}|"
+
+    def _print_MinMaxBase(self, expr):
+        return f"{type(expr).__name__.lower()}({', '.join(self._print(a) for a in expr.args)})"
+
+    _print_Max = _print_MinMaxBase
+    _print_Min = _print_MinMaxBase
+
+    def _print_Exp1(self, expr):
+        return "e"
+
+    def _print_Pi(self, expr):
+        return "π"
+
+
+def _text_transpose(printer: TextPrinter, expr) -> str:
+    return printer.parenthesize(expr.args[0], PRECEDENCE["Pow"] + 1) + "ᵀ"
+
+
+def _text_hadamard(printer: TextPrinter, expr) -> str:
+    return " ⊙ ".join(printer.parenthesize(a, PRECEDENCE["Mul"]) for a in expr.args)
+
+
+_TEXT_SPECIAL = {
+    fn.transpose: _text_transpose,
+    fn.hadamard: _text_hadamard,
+    fn.ones_like: lambda printer, expr: "𝟏",
+    fn.softmax_jacobian: lambda printer, expr: f"J(" + printer._print(expr.args[0]) + ")",
+    fn.hadamard_div: lambda printer, expr: " ⊘ ".join(printer.parenthesize(a, PRECEDENCE["Mul"]) for a in expr.args),
+}
+
+
+class TexPrinter(_OrderedParenthesize, LatexPrinter):
+    """LaTeX with each symbol named by its quantity's notation, in the formula's own order."""
+
+    @staticmethod
+    def _wrap(inner: str) -> str:
+        return rf"\left({inner}\right)"
+
+    _default_settings = {
+        **LatexPrinter._default_settings,
+        "order": "none",
+        "mul_symbol": "dot",
+        "names": None,
+        "values": None,
+    }
+
+    def _print_Symbol(self, expr, style="plain"):
+        names = self._settings["names"] or {}
+        return names[expr].latex if expr in names else super()._print_Symbol(expr, style)
+
+    def _print_Mul(self, expr):
+        # LaTeX's own Mul printer turns an unevaluated a·b⁻¹ into a fraction in its own order;
+        # a leading −1 must stay a sign rather than a factor.
+        args = list(expr.args)
+        if args and args[0] == -1:
+            rest = args[1:]
+            inner = rest[0] if len(rest) == 1 else sympy.Mul(*rest, evaluate=False)
+            return "-" + self.parenthesize(inner, PRECEDENCE["Mul"])
+        numerator = [a for a in args if not (a.is_Pow and a.exp.is_Number and a.exp < 0)]
+        denominator = [a.base if a.exp == -1 else sympy.Pow(a.base, -a.exp, evaluate=False)
+                       for a in args if a.is_Pow and a.exp.is_Number and a.exp < 0]
+        top = r" \cdot ".join(
+            self._print(a) if i == 0 and a.is_Rational else self.parenthesize(a, PRECEDENCE["Mul"])
+            for i, a in enumerate(numerator)
+        ) or "1"
+        if not denominator:
+            return top
+        bottom = r" \cdot ".join(self.parenthesize(a, PRECEDENCE["Mul"]) for a in denominator)
+        return rf"\frac{{{top}}}{{{bottom}}}"
+
+
+class PlainPrinter(StrPrinter):
+    """sympy text with symbols named by their plain names: ``(yhat - y)*w2*relu_prime(z1)*x``."""
+
+    _default_settings = {**StrPrinter._default_settings, "order": "none", "names": None}
+
+    def _print_Symbol(self, expr):
+        names = self._settings["names"] or {}
+        return names[expr].plain if expr in names else expr.name
+
+    def _print_transpose(self, expr):
+        return f"transpose({self._print(expr.args[0])})"
+
+
+def text(expr: sympy.Basic, names: Mapping[sympy.Symbol, Notation], values: Mapping | None = None) -> str:
+    """One-line Unicode form of ``expr``; with ``values``, the numbers form."""
+    return TextPrinter({"names": names, "values": values}).doprint(expr)
+
+
+def latex(expr: sympy.Basic, names: Mapping[sympy.Symbol, Notation], values: Mapping | None = None) -> str:
+    """LaTeX form of ``expr``; with ``values``, the numbers form."""
+    return TexPrinter({"names": names, "values": values}).doprint(expr)
+
+
+def plain(expr: sympy.Basic, names: Mapping[sympy.Symbol, Notation]) -> str:
+    """sympy text of ``expr`` with plain names."""
+    return PlainPrinter({"names": names}).doprint(expr)
+
