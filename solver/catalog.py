@@ -1,0 +1,84 @@
+"""Finding and loading problems: built-in names (files in ``problems/``) or paths to TOML files."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from solver import kinds
+from solver.errors import InputError
+from solver.model import Derivation
+from solver.problem_file import Doc, parse_toml, read_toml
+
+DEFAULT_DECIMALS = 4
+MAX_DECIMALS = 30
+
+
+def problems_dir() -> Path:
+    """The directory of built-in problem files: inside the installed package, or beside it in a checkout."""
+    package = Path(__file__).resolve().parent
+    installed = package / "problems"
+    return installed if installed.is_dir() else package.parent / "problems"
+
+
+def builtin_names() -> list[str]:
+    """Names of the built-in problems, sorted."""
+    return sorted(p.stem for p in problems_dir().glob("*.toml"))
+
+
+@dataclass(frozen=True)
+class Builtin:
+    """A built-in problem's one-line summary."""
+
+    name: str
+    kind: str
+    title: str
+
+
+def builtins() -> list[Builtin]:
+    """Every built-in problem with its kind and title (read without solving it)."""
+    out = []
+    for problem in builtin_names():
+        data = tomllib.loads((problems_dir() / f"{problem}.toml").read_text("utf-8"))
+        out.append(Builtin(problem, data.get("kind", "?"), data.get("title", "")))
+    return out
+
+
+def resolve(problem: str) -> tuple[str, Path]:
+    """The display name and file of a problem argument: a built-in name or a path."""
+    builtin = problems_dir() / f"{problem}.toml"
+    if "/" not in problem and "\\" not in problem and not problem.endswith(".toml") and builtin.is_file():
+        return problem, builtin
+    path = Path(problem)
+    if path.is_file() or path.suffix == ".toml" or "/" in problem:
+        return problem, path
+    raise InputError(f"no built-in problem or file named {problem!r} (see `python -m solver list`)")
+
+
+def read_problem(problem: str) -> tuple[str, Doc]:
+    """The parsed problem file (not yet solved) and its display name."""
+    name, path = resolve(problem)
+    source = f"problems/{name}.toml" if path.parent == problems_dir() else name
+    doc = Doc(read_toml(path, source))
+    return source, doc
+
+
+def solve(doc: Doc, source: str) -> Derivation:
+    """Solve a parsed problem file; errors name ``source``."""
+    try:
+        decimals = doc.integer("decimals", DEFAULT_DECIMALS, minimum=0, maximum=MAX_DECIMALS)
+        return kinds.build(doc, Path(source).stem, decimals)
+    except InputError as error:
+        raise error.in_source(source) from None
+
+
+def load(problem: str) -> Derivation:
+    """Read and solve a problem named on the command line."""
+    source, doc = read_problem(problem)
+    return solve(doc, source)
+
+
+def load_text(data: bytes, source: str) -> Derivation:
+    """Solve a problem given as the bytes of a TOML file (for tests and tools)."""
+    return solve(Doc(parse_toml(data, source)), source)

@@ -1,0 +1,42 @@
+"""The problem kinds: each is one module whose ``build`` turns a problem file into a derivation.
+
+Nothing outside a kind's module asks which kind it holds; the command line learns the kinds,
+their commands and default problems from this table.  Modules are imported only when used, so
+``backprop`` never pays for the SVM's optimisation libraries.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from solver.model import Derivation
+from solver.problem_file import Doc
+
+#: Top-level keys every problem file may have, whatever its kind.
+COMMON_KEYS = ("kind", "title", "decimals", "tolerance")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A problem kind: its name (also its command), module and default built-in problem."""
+
+    name: str
+    module: str
+    default_problem: str
+    summary: str
+
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind("backprop", "solver.kinds.backprop", "relu-111-sgd", "gradient-descent updates of a small network"),
+    )
+}
+
+
+def build(doc: Doc, problem: str, decimals: int) -> Derivation:
+    """The derivation of a problem file, by the module of its kind."""
+    kind = doc.text("kind", choices=list(KINDS))
+    module = importlib.import_module(KINDS[kind].module)
+    return module.build(doc, problem, decimals)

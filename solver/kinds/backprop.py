@@ -1,0 +1,567 @@
+"""Backpropagation and gradient-descent updates of a small fully-connected network.
+
+Reads the network, its initial parameters and its training samples from a problem file, and
+writes out every update the way a worked solution does: the forward pass, the loss, the
+backward pass layer by layer, and the update of every parameter, each as a keyed step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy
+from sympy import Rational, S
+
+from solver import functions as fn
+from solver.builder import Builder, cells_of
+from solver.kinds import COMMON_KEYS
+from solver.errors import InputError
+from solver.model import Derivation, Math, Quantity, Step, Value
+from solver.notation import Notation, for_sample, name, partial
+from solver.problem_file import Doc
+
+ACTIVATIONS = ("identity", "relu", "leaky_relu", "sigmoid", "tanh", "softmax")
+LOSSES = ("half_mse", "mse", "cross_entropy", "binary_cross_entropy")
+MODES = ("sgd", "minibatch", "batch")
+LAYOUTS = ("in_out", "out_in")
+
+MAX_LAYERS = 6
+MAX_UNITS = 16
+MAX_SAMPLES = 64
+MAX_EPOCHS = 20
+MAX_SAMPLE_PASSES = 200
+
+_LOSS_WORDS = {
+    "half_mse": "½‖ŷ − y‖²",
+    "mse": "mean squared error",
+    "cross_entropy": "cross-entropy −Σ y log ŷ",
+    "binary_cross_entropy": "binary cross-entropy",
+}
+
+
+@dataclass(frozen=True)
+class Network:
+    """A backprop problem as read from its file, with every number exact."""
+
+    sizes: tuple[int, ...]
+    activations: tuple[str, ...]
+    loss: str
+    layout: str
+    leaky_slope: sympy.Basic
+    relu_prime_at_zero: sympy.Basic
+    learning_rate: sympy.Basic
+    mode: str
+    batch_size: int
+    epochs: int
+    weights: tuple[sympy.Matrix, ...]
+    biases: tuple[sympy.Matrix, ...]
+    samples: tuple[tuple[sympy.Matrix, sympy.Matrix], ...]
+
+    @property
+    def depth(self) -> int:
+        return len(self.sizes) - 1
+
+    @property
+    def is_scalar(self) -> bool:
+        """Every layer has one unit: formulas are written with scalars, w₁·x + b₁."""
+        return all(size == 1 for size in self.sizes)
+
+    def vector_shape(self, size: int) -> tuple[int, int]:
+        return (1, size) if self.layout == "in_out" else (size, 1)
+
+    def weight_shape(self, layer: int) -> tuple[int, int]:
+        n_in, n_out = self.sizes[layer - 1], self.sizes[layer]
+        return (n_in, n_out) if self.layout == "in_out" else (n_out, n_in)
+
+    def batches(self) -> list[list[tuple[sympy.Matrix, sympy.Matrix]]]:
+        """The samples of each update, in order, across all epochs."""
+        size = {"sgd": 1, "minibatch": self.batch_size, "batch": len(self.samples)}[self.mode]
+        per_epoch = [list(self.samples[i : i + size]) for i in range(0, len(self.samples), size)]
+        return per_epoch * self.epochs
+
+
+# --- reading the problem file ------------------------------------------------------------------
+
+
+def _shaped(values, shape: tuple[int, int], doc: Doc, key: str, what: str) -> sympy.Matrix:
+    """Exact values as a matrix of ``shape``: a scalar, a flat list for a vector, or nested rows."""
+    rows, cols = shape
+    if not isinstance(values, list):
+        values = [values]
+    if all(not isinstance(v, list) for v in values):
+        if len(values) == rows * cols and (rows == 1 or cols == 1):
+            return sympy.Matrix(rows, cols, values)
+        if rows * cols == 1:
+            raise doc.error(f"expected one number ({what}), got {len(values)}", key)
+        raise doc.error(f"expected {rows}×{cols} numbers ({what}), got a list of {len(values)}", key)
+    if any(not isinstance(row, list) for row in values):
+        raise doc.error("mixes numbers and rows; write a matrix as rows of numbers", key)
+    if len(values) != rows or any(len(row) != cols for row in values):
+        got = f"{len(values)} rows of lengths {', '.join(str(len(r)) for r in values)}"
+        raise doc.error(f"expected {rows}×{cols} ({what}), got {got}", key)
+    return sympy.Matrix(values)
+
+
+def read_network(doc: Doc) -> Network:
+    """The network, initial parameters and training schedule from a problem file."""
+    doc.only_keys([*COMMON_KEYS, "network", "initial", "training"])
+    network = doc.table("network")
+    network.only_keys(["layers", "activations", "loss", "layout", "leaky_relu_slope", "relu_prime_at_zero"])
+    sizes = network.raw("layers")
+    if not isinstance(sizes, list) or not all(isinstance(s, int) and not isinstance(s, bool) for s in sizes):
+        raise network.error("expected an array of layer sizes, input first, e.g. [1, 1, 1]", "layers")
+    if not 2 <= len(sizes) <= MAX_LAYERS + 1:
+        raise network.error(f"expected 2 to {MAX_LAYERS + 1} layer sizes, got {len(sizes)}", "layers")
+    if not all(1 <= s <= MAX_UNITS for s in sizes):
+        raise network.error(f"every layer needs 1 to {MAX_UNITS} units", "layers")
+    activations = network.raw("activations")
+    if not isinstance(activations, list) or len(activations) != len(sizes) - 1:
+        raise network.error(
+            f"expected {len(sizes) - 1} activation names, one per layer after the input", "activations"
+        )
+    for i, activation in enumerate(activations):
+        if activation not in ACTIVATIONS:
+            raise InputError(
+                f"{activation!r} is not one of {', '.join(ACTIVATIONS)}", path=f"network.activations[{i + 1}]"
+            )
+    if "softmax" in activations[:-1]:
+        raise network.error("softmax is allowed on the output layer only", "activations")
+    loss = network.text("loss", choices=LOSSES)
+    output = activations[-1]
+    if output == "softmax" and sizes[-1] < 2:
+        raise network.error("a softmax output needs at least two units", "activations")
+    if loss == "cross_entropy" and output != "softmax":
+        raise network.error("cross_entropy needs a softmax output layer", "loss")
+    if loss == "binary_cross_entropy" and output != "sigmoid":
+        raise network.error("binary_cross_entropy needs a sigmoid output layer", "loss")
+    layout = network.text("layout", "in_out", choices=LAYOUTS)
+    slope = network.number("leaky_relu_slope", Rational(1, 100))
+    at_zero = network.number("relu_prime_at_zero", S.Zero)
+    if not 0 <= at_zero <= 1:
+        raise network.error("must lie between 0 and 1", "relu_prime_at_zero")
+
+    training = doc.table("training")
+    training.only_keys(["learning_rate", "mode", "batch_size", "epochs", "samples"])
+    learning_rate = training.number("learning_rate")
+    if not learning_rate > 0:
+        raise training.error("must be positive", "learning_rate")
+    mode = training.text("mode", "sgd", choices=MODES)
+    batch_size = training.integer("batch_size", 1, minimum=1, maximum=MAX_SAMPLES)
+    if training.has("batch_size") and mode != "minibatch":
+        raise training.error('is used only with mode = "minibatch"', "batch_size")
+    if mode == "minibatch" and not training.has("batch_size"):
+        raise training.error('mode "minibatch" needs batch_size', "batch_size")
+    epochs = training.integer("epochs", 1, minimum=1, maximum=MAX_EPOCHS)
+
+    draft = Network(tuple(sizes), tuple(activations), loss, layout, slope, at_zero, learning_rate,
+                    mode, batch_size, epochs, (), (), ())
+    samples = []
+    for sample in training.tables("samples", max_items=MAX_SAMPLES):
+        sample.only_keys(["x", "y"])
+        x = _shaped(sample.numbers("x"), draft.vector_shape(sizes[0]), sample, "x", f"{sizes[0]} inputs")
+        y = _shaped(sample.numbers("y"), draft.vector_shape(sizes[-1]), sample, "y", f"{sizes[-1]} targets")
+        if loss in ("cross_entropy", "binary_cross_entropy") and any(not 0 <= v <= 1 for v in y):
+            raise sample.error("targets of a cross-entropy loss must lie between 0 and 1", "y")
+        samples.append((x, y))
+    if len(samples) * epochs > MAX_SAMPLE_PASSES:
+        raise training.error(
+            f"{len(samples)} samples × {epochs} epochs is more than {MAX_SAMPLE_PASSES} forward passes", "epochs"
+        )
+
+    initial = doc.table("initial")
+    expected_keys = [f"{p}{l}" for l in range(1, len(sizes)) for p in ("W", "b")]
+    initial.only_keys(expected_keys + [k.lower() for k in expected_keys if k.startswith("W")])
+    weights, biases = [], []
+    for layer in range(1, len(sizes)):
+        key = f"W{layer}" if initial.has(f"W{layer}") or not initial.has(f"w{layer}") else f"w{layer}"
+        shape = draft.weight_shape(layer)
+        what = "inputs × units" if layout == "in_out" else "units × inputs"
+        weights.append(_shaped(initial.numbers(key), shape, initial, key, f"{what}, layout {layout}"))
+        biases.append(_shaped(initial.numbers(f"b{layer}"), draft.vector_shape(sizes[layer]), initial,
+                              f"b{layer}", f"{sizes[layer]} units"))
+    return Network(tuple(sizes), tuple(activations), loss, layout, slope, at_zero, learning_rate, mode,
+                   batch_size, epochs, tuple(weights), tuple(biases), tuple(samples))
+
+
+# --- writing the derivation --------------------------------------------------------------------
+
+
+def _flatten(expr: sympy.Basic) -> sympy.Basic:
+    """Merge nested unevaluated sums and products, keeping the order of their terms."""
+    if not expr.args:
+        return expr
+    args = [_flatten(a) for a in expr.args]
+    if expr.func in (sympy.Add, sympy.Mul):
+        merged = []
+        for a in args:
+            merged.extend(a.args if a.func is expr.func else [a])
+        return expr.func(*merged, evaluate=False)
+    return expr.func(*args, evaluate=False) if expr.is_Function else expr.func(*args)
+
+
+def _sum(*terms: sympy.Basic) -> sympy.Basic:
+    return terms[0] if len(terms) == 1 else sympy.Add(*terms, evaluate=False)
+
+
+def _product(*factors: sympy.Basic) -> sympy.Basic:
+    return factors[0] if len(factors) == 1 else sympy.Mul(*factors, evaluate=False)
+
+
+def _minus(term: sympy.Basic) -> sympy.Basic:
+    return sympy.Mul(-1, term, evaluate=False)
+
+
+class _Writer:
+    """Writes the steps of every update of one network into a builder."""
+
+    def __init__(self, net: Network, builder: Builder) -> None:
+        self.net = net
+        self.b = builder
+        self.scalar = net.is_scalar
+        self.L = net.depth
+        self.expansions: dict[sympy.Symbol, sympy.Basic] = {}
+
+    # notation ---------------------------------------------------------------------------------
+
+    def _name(self, base: str, layer: int | None = None, *, hat: bool = False, sample: int | None = None) -> Notation:
+        notation = name(base, layer, hat=hat)
+        return for_sample(notation, sample) if sample else notation
+
+    def _param_name(self, letter: str, layer: int) -> Notation:
+        return name(letter.lower() if self.scalar or letter == "b" else letter, layer)
+
+    def _grad_name(self, wrt: Notation, sample: int | None) -> Notation:
+        return partial(self._name("L", sample=sample), wrt)
+
+    # display helpers --------------------------------------------------------------------------
+
+    def _times(self, left: sympy.Basic, right: sympy.Basic) -> sympy.Basic:
+        """A matrix product in layout order, or a scalar product written w·x."""
+        return _product(left, right)
+
+    def _elementwise(self, *factors: sympy.Basic) -> sympy.Basic:
+        return _product(*factors) if self.scalar else fn.hadamard(*factors)
+
+    def _one(self, like: sympy.Basic) -> sympy.Basic:
+        return S.One if self.scalar else fn.ones_like(like)
+
+    def _T(self, symbol: sympy.Basic) -> sympy.Basic:
+        return symbol if self.scalar else fn.transpose(symbol)
+
+    def _expand(self, formula: sympy.Basic) -> sympy.Basic | None:
+        """The formula with backward quantities replaced by their own formulas (the chain written out)."""
+        if not self.scalar:
+            return None
+        with sympy.evaluate(False):
+            expanded = formula.xreplace(self.expansions)
+        expanded = _flatten(expanded)
+        return None if expanded == formula else expanded
+
+    def _backward(self, key: str, notation: Notation, formula: sympy.Basic, cells) -> Step:
+        step = self.b.step(key, notation, formula, cells, expanded=self._expand(formula))
+        if self.scalar:
+            self.expansions[step.symbol] = step.expanded if step.expanded is not None else formula
+        return step
+
+    # activations ------------------------------------------------------------------------------
+
+    def _activate(self, activation: str, z: sympy.Matrix) -> sympy.Matrix:
+        if activation == "identity":
+            return z
+        if activation == "relu":
+            return z.applyfunc(fn.relu)
+        if activation == "leaky_relu":
+            return z.applyfunc(lambda v: fn.leaky_relu(v, self.net.leaky_slope))
+        if activation == "sigmoid":
+            return z.applyfunc(fn.sigmoid)
+        if activation == "tanh":
+            return z.applyfunc(sympy.tanh)
+        exps = z.applyfunc(sympy.exp)
+        total = sum(exps)
+        return exps.applyfunc(lambda e: e / total)
+
+    def _activate_display(self, activation: str, z: sympy.Basic) -> sympy.Basic:
+        return {
+            "identity": lambda: z,
+            "relu": lambda: fn.relu(z),
+            "leaky_relu": lambda: fn.leaky_relu(z, self.net.leaky_slope),
+            "sigmoid": lambda: fn.sigmoid(z),
+            "tanh": lambda: sympy.tanh(z),
+            "softmax": lambda: fn.softmax(z),
+        }[activation]()
+
+    def _derivative(self, activation: str, z: Quantity, a: Quantity) -> tuple[sympy.Matrix, sympy.Basic]:
+        """f′(z) per cell and for display, written through the activation a where that is the custom."""
+        zc, ac = cells_of(z), cells_of(a)
+        h0, slope = self.net.relu_prime_at_zero, self.net.leaky_slope
+        if activation == "identity":
+            return zc.applyfunc(lambda v: S.One), S.One
+        if activation == "relu":
+            self._note_zero(z, "ReLU")
+            return zc.applyfunc(lambda v: fn.relu_prime(v, h0)), fn.relu_prime(z.symbol, h0)
+        if activation == "leaky_relu":
+            self._note_zero(z, "LeakyReLU")
+            return (zc.applyfunc(lambda v: fn.leaky_relu_prime(v, slope, h0)),
+                    fn.leaky_relu_prime(z.symbol, slope, h0))
+        if activation == "sigmoid":
+            return ac.applyfunc(lambda v: v * (1 - v)), self._elementwise(
+                a.symbol, _sum(self._one(a.symbol), _minus(a.symbol)))
+        return ac.applyfunc(lambda v: 1 - v**2), _sum(
+            self._one(a.symbol), _minus(sympy.Pow(a.symbol, 2, evaluate=False) if self.scalar
+                                        else fn.hadamard(a.symbol, a.symbol)))
+
+    def _note_zero(self, z: Quantity, function: str) -> None:
+        for cell, value in zip(z.cells, z.values):
+            if value.exact is not None and value.exact == 0:
+                self.b.note(
+                    Math(cell),
+                    f" = 0 exactly, so the derivative of {function} there is taken as ",
+                    Math(self.net.relu_prime_at_zero),
+                    " (set network.relu_prime_at_zero to change this convention).",
+                )
+
+    # one sample --------------------------------------------------------------------------------
+
+    def forward(self, prefix: str, x: Quantity, y: Quantity, sample: int | None, params) -> dict:
+        net, out = self.net, {}
+        a_prev = x
+        for layer in range(1, self.L + 1):
+            W, bias = params[layer]
+            if net.layout == "in_out" and not self.scalar:
+                cells = cells_of(a_prev) * cells_of(W) + cells_of(bias)
+                display = _sum(_product(a_prev.symbol, W.symbol), bias.symbol)
+            else:
+                cells = cells_of(W) * cells_of(a_prev) + cells_of(bias)
+                display = _sum(_product(W.symbol, a_prev.symbol), bias.symbol)
+            z = self.b.step(f"{prefix}z{layer}", self._name("z", layer, sample=sample), display, cells)
+            activation = net.activations[layer - 1]
+            last = layer == self.L
+            key = f"{prefix}yhat" if last else f"{prefix}a{layer}"
+            notation = self._name("y", hat=True, sample=sample) if last else self._name("a", layer, sample=sample)
+            a = self.b.step(key, notation, self._activate_display(activation, z.symbol),
+                            self._activate(activation, cells_of(z)))
+            out[f"z{layer}"], out[f"a{layer}"] = z, a
+            a_prev = a
+        out["loss"] = self._loss(prefix, out[f"a{self.L}"], y, sample)
+        return out
+
+    def _loss(self, prefix: str, yhat: Quantity, y: Quantity, sample: int | None) -> Step:
+        loss, k = self.net.loss, len(y.cells)
+        pairs = list(zip(yhat.cells, y.cells))
+        if loss in ("half_mse", "mse"):
+            terms = [sympy.Pow(_sum(p, _minus(t)), 2, evaluate=False) for p, t in pairs]
+            cells = sum((p - t) ** 2 for p, t in pairs)
+            scale = Rational(1, 2) if loss == "half_mse" else Rational(1, k)
+        elif loss == "cross_entropy":
+            terms = [_product(t, sympy.log(p, evaluate=False)) for p, t in pairs]
+            cells = -sum(t * sympy.log(p) for p, t in pairs)
+            scale = S.NegativeOne
+        else:
+            terms = [_sum(_product(t, sympy.log(p, evaluate=False)),
+                          _product(_sum(S.One, _minus(t)), sympy.log(_sum(S.One, _minus(p)), evaluate=False)))
+                     for p, t in pairs]
+            cells = -sum(t * sympy.log(p) + (1 - t) * sympy.log(1 - p) for p, t in pairs) / k
+            scale = S.NegativeOne if k == 1 else Rational(-1, k)
+        body = _sum(*terms)
+        display = body if scale == 1 else _product(scale, body)
+        return self.b.step(f"{prefix}loss", self._name("L", sample=sample), _flatten(display), cells)
+
+    def backward(self, prefix: str, x: Quantity, y: Quantity, sample: int | None, params, fwd: dict) -> dict:
+        net, grads = self.net, {}
+        yhat = fwd[f"a{self.L}"]
+        k = len(y.cells)
+        p, t = cells_of(yhat), cells_of(y)
+        if net.loss == "half_mse":
+            cells, display = p - t, _sum(yhat.symbol, _minus(y.symbol))
+        elif net.loss == "mse":
+            cells = (p - t) * Rational(2, k)
+            display = _sum(yhat.symbol, _minus(y.symbol))
+            if k != 2:
+                display = _product(Rational(2, k), display)
+        elif net.loss == "cross_entropy":
+            cells = sympy.Matrix(*p.shape, [-ti / pi for pi, ti in zip(p, t)])
+            display = _minus(fn.hadamard_div(y.symbol, yhat.symbol))
+        else:
+            cells = sympy.Matrix(*p.shape, [(-ti / pi + (1 - ti) / (1 - pi)) / k for pi, ti in zip(p, t)])
+            one = self._one(y.symbol)
+            div = (lambda u, v: _product(u, sympy.Pow(v, -1, evaluate=False))) if self.scalar else fn.hadamard_div
+            display = _sum(_minus(div(y.symbol, yhat.symbol)),
+                           div(_sum(one, _minus(y.symbol)), _sum(one, _minus(yhat.symbol))))
+            if k > 1:
+                display = _product(Rational(1, k), display)
+        dyhat = self._backward(f"{prefix}dL_dyhat", self._grad_name(yhat.notation, sample), display, cells)
+
+        delta = self._output_delta(prefix, sample, fwd, y, dyhat)
+        for layer in range(self.L, 0, -1):
+            a_prev = fwd[f"a{layer - 1}"] if layer > 1 else x
+            W, _ = params[layer]
+            grads[layer] = self._layer_gradients(prefix, sample, layer, delta, a_prev, params)
+            if layer > 1:
+                if net.layout == "in_out" and not self.scalar:
+                    cells = cells_of(delta) * cells_of(W).T
+                    display = _product(delta.symbol, self._T(W.symbol))
+                else:
+                    cells = cells_of(W).T * cells_of(delta)
+                    display = _product(delta.symbol, W.symbol) if self.scalar else _product(
+                        self._T(W.symbol), delta.symbol)
+                a = fwd[f"a{layer - 1}"]
+                da = self._backward(f"{prefix}dL_da{layer - 1}", self._grad_name(a.notation, sample), display, cells)
+                delta = self._hidden_delta(prefix, sample, layer - 1, fwd, da)
+        return grads
+
+    def _output_delta(self, prefix: str, sample, fwd: dict, y: Quantity, dyhat: Step) -> Step:
+        net, L = self.net, self.L
+        z, yhat = fwd[f"z{L}"], fwd[f"a{L}"]
+        key, notation = f"{prefix}delta{L}", self._name("delta", L, sample=sample)
+        p, t = cells_of(yhat), cells_of(y)
+        if net.loss == "cross_entropy":
+            total = sympy.Add(*(v.exact for v in y.values), evaluate=True)
+            if total == 1:
+                return self._backward(key, notation, _sum(yhat.symbol, _minus(y.symbol)), p - t)
+            self.b.note("The targets do not sum to 1, so ∂L/∂z is ŷ·Σy − y, not the usual ŷ − y.")
+            sum_y = _sum(*y.cells)
+            return self._backward(key, notation, _sum(_product(sum_y, yhat.symbol), _minus(y.symbol)),
+                                  p * sum(t) - t)
+        if net.loss == "binary_cross_entropy":
+            k = len(y.cells)
+            display = _sum(yhat.symbol, _minus(y.symbol))
+            return self._backward(key, notation, display if k == 1 else _product(Rational(1, k), display),
+                                  (p - t) / k)
+        if net.activations[-1] == "softmax":
+            g = cells_of(dyhat)
+            n = len(p)
+            cells = sympy.Matrix(*p.shape, [
+                sum(g[i] * p[i] * ((1 if i == j else 0) - p[j]) for i in range(n)) for j in range(n)])
+            display = (_product(dyhat.symbol, fn.softmax_jacobian(yhat.symbol)) if net.layout == "in_out"
+                       else _product(fn.softmax_jacobian(yhat.symbol), dyhat.symbol))
+            return self._backward(key, notation, display, cells)
+        return self._through_activation(key, notation, net.activations[-1], z, yhat, dyhat)
+
+    def _hidden_delta(self, prefix: str, sample, layer: int, fwd: dict, da: Step) -> Step:
+        key, notation = f"{prefix}delta{layer}", self._name("delta", layer, sample=sample)
+        return self._through_activation(key, notation, self.net.activations[layer - 1],
+                                        fwd[f"z{layer}"], fwd[f"a{layer}"], da)
+
+    def _through_activation(self, key, notation, activation, z, a, upstream: Step) -> Step:
+        derivative_cells, derivative = self._derivative(activation, z, a)
+        cells = sympy.Matrix(*upstream.shape, [u * d for u, d in zip(cells_of(upstream), derivative_cells)])
+        factors = derivative.args if derivative.func is fn.hadamard else (derivative,)
+        display = upstream.symbol if derivative == 1 else self._elementwise(upstream.symbol, *factors)
+        return self._backward(key, notation, _flatten(display), cells)
+
+    def _layer_gradients(self, prefix, sample, layer, delta: Step, a_prev: Quantity, params) -> tuple[Step, Step]:
+        W, bias = params[layer]
+        if self.scalar:
+            cells, display = cells_of(delta) * cells_of(a_prev), _product(delta.symbol, a_prev.symbol)
+        elif self.net.layout == "in_out":
+            cells, display = cells_of(a_prev).T * cells_of(delta), _product(self._T(a_prev.symbol), delta.symbol)
+        else:
+            cells, display = cells_of(delta) * cells_of(a_prev).T, _product(delta.symbol, self._T(a_prev.symbol))
+        dW = self._backward(f"{prefix}dL_dW{layer}", self._grad_name(W.notation, sample), display, cells)
+        db = self._backward(f"{prefix}dL_db{layer}", self._grad_name(bias.notation, sample), delta.symbol,
+                            cells_of(delta))
+        return dW, db
+
+    # one update --------------------------------------------------------------------------------
+
+    def update(self, k: int, epoch: int, batch, params, eta: Quantity) -> dict:
+        net = self.net
+        title = f"Update {k}" + (f" (epoch {epoch})" if net.epochs > 1 else "")
+        in_batch = net.mode != "sgd" and net.batch_size != 1
+        per_sample = []
+        for j, (x_value, y_value) in enumerate(batch, start=1):
+            prefix = f"s{k}.sample{j}." if in_batch else f"s{k}."
+            sample = j if in_batch else None
+            where = f" · sample {j} of {len(batch)}" if in_batch else ""
+            self.b.section(f"{title}{where} · forward pass")
+            x = self.b.given(f"{prefix}x", self._name("x", sample=sample), x_value)
+            y = self.b.given(f"{prefix}y", self._name("y", sample=sample), y_value)
+            fwd = self.forward(prefix, x, y, sample, params)
+            self.b.section(f"{title}{where} · backward pass")
+            self.expansions = {}
+            per_sample.append((fwd, self.backward(prefix, x, y, sample, params, fwd)))
+
+        if in_batch:
+            grads = self._batch_mean(k, title, per_sample)
+        else:
+            grads = per_sample[0][1]
+        return self._apply(k, title, grads, params, eta)
+
+    def _batch_mean(self, k: int, title: str, per_sample) -> dict:
+        self.b.section(f"{title} · batch mean over {len(per_sample)} samples")
+        n = len(per_sample)
+
+        def mean(key: str, notation: Notation, steps: list[Step]) -> Step:
+            display = _product(Rational(1, n), _sum(*(s.symbol for s in steps))) if n > 1 else steps[0].symbol
+            cells = sum((cells_of(s) for s in steps), sympy.zeros(*steps[0].shape)) / n
+            return self.b.step(key, notation, display, cells)
+
+        mean(f"s{k}.loss", name("L"), [fwd["loss"] for fwd, _ in per_sample])
+        grads = {}
+        for layer in range(self.L, 0, -1):
+            dW = mean(f"s{k}.dL_dW{layer}", self._grad_name(self._param_name("W", layer), None),
+                      [g[layer][0] for _, g in per_sample])
+            db = mean(f"s{k}.dL_db{layer}", self._grad_name(self._param_name("b", layer), None),
+                      [g[layer][1] for _, g in per_sample])
+            grads[layer] = (dW, db)
+        return grads
+
+    def _apply(self, k: int, title: str, grads: dict, params: dict, eta: Quantity) -> dict:
+        self.b.section(f"{title} · parameter update")
+        new_params, rows = {}, []
+        for layer in range(1, self.L + 1):
+            updated = []
+            for index, (old, grad) in enumerate(zip(params[layer], grads[layer])):
+                letter = "W" if index == 0 else "b"
+                display = _sum(old.symbol, _minus(_product(eta.symbol, grad.symbol)))
+                cells = cells_of(old) - eta.cells[0] * cells_of(grad)
+                new = self.b.step(f"s{k}.{letter}{layer}", old.notation, display, cells, relation="←")
+                rows.append((Math(new.symbol), Value(old), Value(grad), Value(new)))
+                updated.append(new)
+            new_params[layer] = tuple(updated)
+        self.b.table(f"Parameters in update {k}", ("Parameter", "Before", "Gradient", "After"), rows)
+        return new_params
+
+
+def describe(net: Network) -> str:
+    """One sentence saying what network and training the problem sets."""
+    layers = "-".join(str(s) for s in net.sizes)
+    activations = ", ".join(net.activations)
+    updates = len(net.batches())
+    mode = {"sgd": "per-sample SGD", "minibatch": f"mini-batches of {net.batch_size}", "batch": "full batch"}
+    formula = "z = xW + b" if net.layout == "in_out" else "z = Wx + b"
+    return (
+        f"A {layers} network (activations: {activations}; loss: {_LOSS_WORDS[net.loss]}), "
+        f"trained by {mode[net.mode]} for {net.epochs} epoch{'s' if net.epochs > 1 else ''} "
+        f"({updates} update{'s' if updates > 1 else ''}); layout {net.layout} ({formula})."
+    )
+
+
+def build(doc: Doc, problem: str, decimals: int) -> Derivation:
+    """The full derivation of a backprop problem file."""
+    net = read_network(doc)
+    builder = Builder()
+    writer = _Writer(net, builder)
+    builder.section("Given")
+    eta = builder.given("eta", name("eta"), net.learning_rate)
+    params = {}
+    for layer in range(1, net.depth + 1):
+        params[layer] = (
+            builder.given(f"s0.W{layer}", writer._param_name("W", layer), net.weights[layer - 1]),
+            builder.given(f"s0.b{layer}", writer._param_name("b", layer), net.biases[layer - 1]),
+        )
+    batches = net.batches()
+    per_epoch = len(batches) // net.epochs
+    if net.mode == "minibatch" and len(net.samples) % net.batch_size:
+        builder.note(
+            f"{len(net.samples)} samples do not divide into batches of {net.batch_size}: "
+            f"the last batch of each epoch has {len(net.samples) % net.batch_size}."
+        )
+    # Formulas are built unevaluated: in textbook order, and without sympy's simplification work;
+    # values come from the builder's own arithmetic.
+    with sympy.evaluate(False):
+        for k, batch in enumerate(batches, start=1):
+            params = writer.update(k, (k - 1) // per_epoch + 1, batch, params, eta)
+    return builder.build(
+        problem=problem, kind="backprop", title=doc.text("title"), decimals=decimals, description=(describe(net),)
+    )
