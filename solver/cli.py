@@ -1,0 +1,157 @@
+"""The command line: ``python -m solver COMMAND``.
+
+Exit status: 0 success, 2 bad input or usage (one line saying what and where), 3 an internal
+error (a bug: please report it with the output of ``--debug``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from solver import __version__
+from solver.errors import InputError
+from solver.kinds import KINDS
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise InputError(f"{message} (see `{self.prog} --help`)")
+
+
+def _decimals(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value <= 30:
+        raise argparse.ArgumentTypeError(f"{value} is out of range (0 to 30)")
+    return value
+
+
+def _add_output_options(parser: argparse.ArgumentParser) -> None:
+    from solver.render import FORMATS
+
+    parser.add_argument("--format", choices=FORMATS, default="terminal", help="output format (default: terminal)")
+    parser.add_argument("--decimals", type=_decimals, default=None, metavar="N",
+                        help="decimal places shown, rounded half-up (default: the problem's, else 4)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    parser = _Parser(
+        prog="python -m solver",
+        description="Solve small machine-learning exercises exactly, step by step, and check answers.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"solver {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    commands.add_parser("list", help="list the built-in problems", parents=[common])
+    for kind in KINDS.values():
+        sub = commands.add_parser(kind.name, help=f"solve a {kind.name} problem: {kind.summary}", parents=[common])
+        sub.add_argument("problem", nargs="?", default=kind.default_problem, metavar="PROBLEM",
+                         help=f"built-in name or TOML file (default: {kind.default_problem})")
+        _add_output_options(sub)
+        sub.set_defaults(expected_kind=kind.name)
+    solve = commands.add_parser("solve", help="solve a problem of any kind", parents=[common])
+    solve.add_argument("problem", metavar="PROBLEM", help="built-in name or TOML file")
+    _add_output_options(solve)
+    solve.set_defaults(expected_kind=None)
+    template = commands.add_parser("template", help="write an answer file with every key, values blank",
+                                   parents=[common])
+    template.add_argument("problem", metavar="PROBLEM", help="built-in name or TOML file")
+    template.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    return parser
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise InputError(f"cannot write: {error.strerror}", source=output) from None
+
+
+def _load(problem: str, expected_kind: str | None):
+    from solver import catalog
+
+    derivation = catalog.load(problem)
+    if expected_kind is not None and derivation.kind != expected_kind:
+        raise InputError(
+            f"is a {derivation.kind} problem; use `python -m solver {derivation.kind}` or `solve`",
+            source=problem,
+        )
+    return derivation
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from solver import catalog
+
+    problems = catalog.builtins()
+    width = max(len(p.name) for p in problems)
+    for p in problems:
+        sys.stdout.write(f"{p.name.ljust(width)}  {p.kind:<9} {p.title}\n")
+    return EXIT_OK
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    from solver.render import emit
+
+    derivation = _load(args.problem, args.expected_kind)
+    decimals = derivation.decimals if args.decimals is None else args.decimals
+    if args.output is None:
+        emit(args.format, derivation, decimals, sys.stdout)
+    else:
+        try:
+            with open(args.output, "w", encoding="utf-8") as handle:
+                emit(args.format, derivation, decimals, handle)
+        except OSError as error:
+            raise InputError(f"cannot write: {error.strerror}", source=args.output) from None
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from solver.template import answer_template
+
+    _write(answer_template(_load(args.problem, None)), args.output)
+    return EXIT_OK
+
+
+_COMMANDS = {"list": cmd_list, "solve": cmd_solve, "template": cmd_template, **{k: cmd_solve for k in KINDS}}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    try:
+        args = build_parser().parse_args(argv)
+        return _COMMANDS[args.command](args)
+    except InputError as error:
+        if debug:
+            raise
+        sys.stderr.write(f"solver: error: {error}\n")
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as error:  # a bug: say so in one line, traceback on request
+        if debug:
+            raise
+        sys.stderr.write(f"solver: internal error: {type(error).__name__}: {error} (rerun with --debug)\n")
+        return EXIT_INTERNAL

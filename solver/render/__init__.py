@@ -1,0 +1,28 @@
+"""Renderers: each turns a derivation into one output format, never asking which kind it holds."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from solver.model import Derivation
+
+FORMATS = ("terminal", "markdown", "latex", "json")
+
+
+def renderer(fmt: str) -> Callable[[Derivation, int], str]:
+    """The ``render(derivation, decimals) -> str`` function of a text format."""
+    module = {"markdown": "markdown", "latex": "latex", "json": "json_doc"}[fmt]
+    return importlib.import_module(f"solver.render.{module}").render
+
+
+def emit(fmt: str, derivation: Derivation, decimals: int, stream) -> None:
+    """Write a derivation to ``stream`` in ``fmt``; the terminal view goes through rich."""
+    if fmt == "terminal":
+        from rich.console import Console
+
+        from solver.render.terminal import render
+
+        Console(file=stream, highlight=False).print(render(derivation, decimals))
+    else:
+        stream.write(renderer(fmt)(derivation, decimals))

@@ -1,0 +1,88 @@
+"""Machine-readable output: one JSON object per derivation (a public interface: extend, never break)."""
+
+from __future__ import annotations
+
+import sympy
+
+from solver import printing
+from solver.json_text import dumps
+from solver.model import Derivation, Quantity, Scalar, Step
+from solver.numbers import JSON_DIGITS, WORKING_DIGITS
+from solver.render.terminal import fragments
+
+
+def _exact_text(scalar: Scalar) -> str:
+    """sympy text of the exact value; a value whose closed form was too large to keep is written
+    as a sympy Float of 40 significant digits (and the step says ``"exact": false``)."""
+    if scalar.exact is not None:
+        return sympy.sstr(scalar.exact)
+    return sympy.sstr(sympy.Float(str(scalar.approx), 40))
+
+
+def _shaped(quantity: Quantity, item):
+    """Per-cell values shaped as a scalar, a flat list (vector) or rows (matrix)."""
+    values = [item(v) for v in quantity.values]
+    if quantity.is_scalar:
+        return values[0]
+    if quantity.is_vector:
+        return values
+    cols = quantity.shape[1]
+    return [values[i : i + cols] for i in range(0, len(values), cols)]
+
+
+def quantity_json(quantity: Quantity) -> dict:
+    """The fields shared by givens and steps."""
+    exact = all(v.exact is not None for v in quantity.values)
+    value = _shaped(quantity, _exact_text)
+    return {
+        "key": quantity.key,
+        "name": quantity.notation.text,
+        "name_latex": quantity.notation.latex,
+        "shape": list(quantity.shape),
+        "value": value if quantity.is_scalar else sympy.sstr(value),
+        "numeric": _shaped(quantity, lambda v: v.approx),
+        "exact": exact,
+    }
+
+
+def step_json(step: Step, derivation: Derivation) -> dict:
+    names = derivation.notations
+    inputs = sorted({derivation.by_symbol[s].key for s in step.formula.free_symbols if s in derivation.by_symbol})
+    out = {
+        "key": step.key,
+        "section": step.section,
+        "formula": printing.plain(step.formula, names),
+        "latex": printing.latex(step.formula, names),
+        **{k: v for k, v in quantity_json(step).items() if k != "key"},
+        "relation": step.relation,
+        "inputs": inputs,
+    }
+    if step.expanded is not None:
+        out["expanded"] = printing.plain(step.expanded, names)
+        out["expanded_latex"] = printing.latex(step.expanded, names)
+    if step.notes:
+        out["notes"] = [fragments(n, derivation, derivation.decimals) for n in step.notes]
+    return out
+
+
+def document(derivation: Derivation, decimals: int) -> dict:
+    """The derivation as plain data."""
+    return {
+        "problem": derivation.problem,
+        "kind": derivation.kind,
+        "title": derivation.title,
+        "description": fragments(derivation.description, derivation, decimals),
+        "decimals": decimals,
+        "precision": {"working_digits": WORKING_DIGITS, "numeric_digits": JSON_DIGITS},
+        "givens": [{**quantity_json(g), "section": s.title} for s in derivation.sections for g in s.givens],
+        "steps": [step_json(step, derivation) for step in derivation.steps],
+        "notes": [
+            {"section": s.title, "text": fragments(n, derivation, decimals)} for s in derivation.sections for n in s.notes
+        ],
+    }
+
+
+def render(derivation: Derivation, decimals: int) -> str:
+    return dumps(document(derivation, decimals)) + "\n"
+
+

@@ -1,0 +1,176 @@
+"""LaTeX: a complete document (article, amsmath) that compiles with pdflatex."""
+
+from __future__ import annotations
+
+from solver import printing
+from solver.model import Derivation, Fragment, Math, Quantity, Section, Step, Table, Value
+from solver.render import common
+from solver.render.common import grid, show, shows_numbers
+
+_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "#": r"\#",
+    "%": r"\%",
+    "_": r"\_",
+    "^": r"\^{}",
+    "~": r"\~{}",
+}
+
+#: Characters the terminal texts use, written for LaTeX.
+_UNICODE = {
+    "−": "$-$", "·": "$\\cdot$", "×": "$\\times$", "½": "$\\frac{1}{2}$", "‖": "$\\|$",
+    "ŷ": "$\\hat{y}$", "²": "$^{2}$", "³": "$^{3}$", "Σ": "$\\Sigma$", "∂": "$\\partial$",
+    "⊙": "$\\odot$", "≈": "$\\approx$", "≤": "$\\leq$", "≥": "$\\geq$", "′": "$'$", "→": "$\\to$",
+    "←": "$\\leftarrow$", "√": "$\\surd$", "σ": "$\\sigma$", "η": "$\\eta$", "δ": "$\\delta$",
+    "α": "$\\alpha$", "ξ": "$\\xi$", "λ": "$\\lambda$", "ᵀ": "$^{\\top}$", "‘": "`", "’": "'",
+    "“": "``", "”": "''", "–": "--", "—": "---", "…": "\\ldots{}", "\u0302": "",
+}
+
+
+def escape(text: str) -> str:
+    """Plain text made safe for LaTeX; symbols mapped, other non-Latin characters replaced by ?."""
+    out = []
+    for char in text:
+        if char in _SPECIAL:
+            out.append(_SPECIAL[char])
+        elif char in _UNICODE:
+            out.append(_UNICODE[char])
+        elif "₀" <= char <= "₉":
+            out.append(f"$_{{{ord(char) - ord('₀')}}}$")
+        elif ord(char) < 0x250 and char.isprintable():
+            out.append(char)
+        else:
+            out.append("?")
+    return "".join(out)
+
+
+def scalar(digits: str) -> str:
+    return f"\\left({digits}\\right)" if digits.startswith("-") else digits
+
+
+def matrix(quantity: Quantity, decimals: int) -> str:
+    """The values of a vector or matrix as a bmatrix."""
+    rows = grid(quantity, decimals)
+    body = r" \\ ".join(" & ".join(row) for row in rows)
+    return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
+
+
+def value(quantity: Quantity, decimals: int) -> str:
+    """``= 1.02``, ``\\approx 1.0583`` or ``= \\frac{\\sqrt{2}}{4} \\approx 0.3536`` (math mode)."""
+    if not quantity.is_scalar:
+        mark = "=" if common.all_exact(quantity, decimals) else r"\approx"
+        return f"{mark} {matrix(quantity, decimals)}"
+    shown = show(quantity.values[0], decimals)
+    if shown.exact:
+        return f"= {shown.digits}"
+    if shown.closed_form is not None:
+        return rf"= {printing.latex(shown.closed_form, {})} \approx {shown.digits}"
+    return rf"\approx {shown.digits}"
+
+
+def bare_value(quantity: Quantity, decimals: int) -> str:
+    """The value without its relation sign (math mode)."""
+    return value(quantity, decimals).split(" ", 1)[1]
+
+
+def fragments(text: tuple[Fragment, ...], derivation: Derivation, decimals: int) -> str:
+    """Running text with inline math."""
+    out = []
+    for fragment in text:
+        if isinstance(fragment, Math):
+            out.append(f"${printing.latex(fragment.expr, derivation.notations)}$")
+        elif isinstance(fragment, Value):
+            out.append(f"${bare_value(fragment.quantity, decimals)}$")
+        else:
+            out.append(escape(fragment))
+    return "".join(out)
+
+
+def step_parts(step: Step, derivation: Derivation, decimals: int) -> list[str]:
+    """The right-hand sides of a step in math mode: formula, [expanded,] [numbers,] each to follow ``=``."""
+    names = derivation.notations
+    parts = [printing.latex(step.formula, names)]
+    if step.expanded is not None:
+        parts.append(printing.latex(step.expanded, names))
+    if shows_numbers(step, derivation):
+        values = common.numbers(step, derivation, decimals, scalar, lambda q: matrix(q, decimals))
+        parts.append(printing.latex(step.shown_formula, names, values))
+    return parts
+
+
+def relation(step: Step) -> str:
+    return r"\leftarrow" if step.relation == "←" else step.relation
+
+
+def step_math(step: Step, derivation: Derivation, decimals: int) -> tuple[str, str]:
+    """The left side (name) and right side (formula = … = value) of a step on one line, in math mode."""
+    parts = step_parts(step, derivation, decimals)
+    return step.notation.latex, f"{relation(step)} " + " = ".join(parts) + " " + value(step, decimals)
+
+
+def _step_rows(step: Step, derivation: Derivation, decimals: int) -> list[str]:
+    """Aligned rows: the name and formula first, then each further form on its own line."""
+    parts = step_parts(step, derivation, decimals)
+    parts[-1] += " " + value(step, decimals)
+    key = f"\text{{\texttt{{{escape(step.key)}}}}}"
+    rows = [f"  &{key} & {step.notation.latex} &{relation(step)} {parts[0]}"]
+    rows += [f"  & & &= {part}" for part in parts[1:]]
+    return rows
+
+
+def _section(section: Section, derivation: Derivation, decimals: int) -> list[str]:
+    lines = [f"\\subsection*{{{escape(section.title)}}}"]
+    if section.givens:
+        givens = ", ".join(
+            f"${g.notation.latex} {value(g, decimals)}$ (\\texttt{{{escape(g.key)}}})" for g in section.givens
+        )
+        lines.append(f"Given: {givens}.")
+    if section.steps:
+        lines.append(r"\begin{align*}")
+        rows = [row for step in section.steps for row in _step_rows(step, derivation, decimals)]
+        lines.append(" \\\\\n".join(rows))
+        lines.append(r"\end{align*}")
+    for note in section.notes:
+        lines.append(f"\\emph{{Note.}} {fragments(note, derivation, decimals)}\n")
+    for table in section.tables:
+        lines.extend(_table(table, derivation, decimals))
+    return lines
+
+
+def _cell(cell: Fragment, derivation: Derivation, decimals: int) -> str:
+    return fragments((cell,), derivation, decimals)
+
+
+def _table(table: Table, derivation: Derivation, decimals: int) -> list[str]:
+    columns = "l" * len(table.header)
+    lines = [r"\begin{center}", f"\\textbf{{{escape(table.title)}}}\\\\[0.5ex]", f"\\begin{{tabular}}{{{columns}}}",
+             r"\hline", " & ".join(f"\\textbf{{{escape(h)}}}" for h in table.header) + r" \\", r"\hline"]
+    for row in table.rows:
+        lines.append(" & ".join(_cell(c, derivation, decimals) for c in row) + r" \\")
+    lines += [r"\hline", r"\end{tabular}", r"\end{center}"]
+    return lines
+
+
+def render(derivation: Derivation, decimals: int) -> str:
+    """The whole derivation as a LaTeX document."""
+    lines = [
+        r"\documentclass[11pt]{article}",
+        r"\usepackage{amsmath,amssymb}",
+        r"\usepackage[margin=2cm]{geometry}",
+        r"\allowdisplaybreaks",
+        r"\setlength{\parindent}{0pt}",
+        r"\begin{document}",
+        f"\\section*{{{escape(derivation.title)}}}",
+        f"Problem \\texttt{{{escape(derivation.problem)}}}, kind \\texttt{{{escape(derivation.kind)}}}.",
+        "",
+    ]
+    if derivation.description:
+        lines += [fragments(derivation.description, derivation, decimals), ""]
+    for section in derivation.sections:
+        lines += _section(section, derivation, decimals)
+    lines.append(r"\end{document}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,60 @@
+"""Markdown: headings per section, a table of steps with LaTeX math ($…$) as GitHub renders it."""
+
+from __future__ import annotations
+
+from solver import printing
+from solver.model import Derivation, Math, Section, Table, Value
+from solver.render import latex as tex
+
+
+def _cell(text: str) -> str:
+    """Table cells may not hold a bare pipe."""
+    return text.replace("|", r"\vert ").replace("\n", " ")
+
+
+def _section(section: Section, derivation: Derivation, decimals: int) -> list[str]:
+    lines = [f"## {section.title}", ""]
+    if section.givens:
+        givens = ", ".join(f"${g.notation.latex} {tex.value(g, decimals)}$ (`{g.key}`)" for g in section.givens)
+        lines += [f"Given: {givens}.", ""]
+    if section.steps:
+        lines += ["| Key | Step |", "|---|---|"]
+        for step in section.steps:
+            left, right = tex.step_math(step, derivation, decimals)
+            lines.append(f"| `{step.key}` | {_cell(f'${left} {right}$')} |")
+        lines.append("")
+    for note in section.notes:
+        lines += [f"> **Note.** {_text(note, derivation, decimals)}", ""]
+    for table in section.tables:
+        lines += _table(table, derivation, decimals)
+    return lines
+
+
+def _text(text, derivation: Derivation, decimals: int) -> str:
+    out = []
+    for fragment in text:
+        if isinstance(fragment, Math):
+            out.append(f"${printing.latex(fragment.expr, derivation.notations)}$")
+        elif isinstance(fragment, Value):
+            out.append(f"${tex.bare_value(fragment.quantity, decimals)}$")
+        else:
+            out.append(fragment)
+    return "".join(out)
+
+
+def _table(table: Table, derivation: Derivation, decimals: int) -> list[str]:
+    lines = [f"**{table.title}**", "", "| " + " | ".join(table.header) + " |",
+             "|" + "---|" * len(table.header)]
+    for row in table.rows:
+        lines.append("| " + " | ".join(_cell(_text((c,), derivation, decimals)) for c in row) + " |")
+    return lines + [""]
+
+
+def render(derivation: Derivation, decimals: int) -> str:
+    """The whole derivation as a Markdown document."""
+    lines = [f"# {derivation.title}", "", f"Problem `{derivation.problem}`, kind `{derivation.kind}`.", ""]
+    if derivation.description:
+        lines += [_text(derivation.description, derivation, decimals), ""]
+    for section in derivation.sections:
+        lines += _section(section, derivation, decimals)
+    return "\n".join(lines).rstrip() + "\n"

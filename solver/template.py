@@ -1,0 +1,35 @@
+"""The answer file a student fills in: every step's key, grouped by section, values blank."""
+
+from __future__ import annotations
+
+import json
+
+from solver.model import Derivation
+
+HEADER = """\
+# Answer file for {problem}: {title}
+# Write each value you computed after its key; keys you leave blank ("") or delete are not marked.
+# Values may be numbers (1.0583), text holding fractions or expressions ("1/3", "0.02 - 0.01*(-1.9164)"),
+# and arrays for vectors and matrices ([1, 2] or [[1, 2], [3, 4]]); one element may be given as s1.W1[1,2].
+"""
+
+
+def answer_template(derivation: Derivation) -> str:
+    """TOML text with every key of the derivation and an empty value."""
+    lines = [HEADER.format(problem=derivation.problem, title=derivation.title.replace("\n", " "))]
+    for section in derivation.sections:
+        if not section.steps:
+            continue
+        lines.append(f"# {section.title}")
+        for step in section.steps:
+            shape = "" if step.is_scalar else f"  # {step.shape[0]}×{step.shape[1]}"
+            lines.append(f"{_key(step.key)} = \"\"{shape}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _key(key: str) -> str:
+    """A dotted TOML key; parts that are not bare keys are quoted."""
+    parts = key.split(".")
+    return ".".join(p if p.replace("_", "").replace("-", "").isalnum() and p.isascii() else json.dumps(p)
+                    for p in parts)
