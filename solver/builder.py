@@ -99,6 +99,8 @@ class Builder:
         relation: str = "=",
         mistakes: Sequence[Mistake] = (),
         notes: Sequence[Text] = (),
+        labels: Sequence[str] = (),
+        symbolic: Cells | None = None,
     ) -> Step:
         """A computed quantity; its value is ``cell_formulas`` evaluated on earlier values."""
         matrix = as_matrix(cell_formulas)
@@ -123,6 +125,8 @@ class Builder:
             relation=relation,
             notes=tuple(notes),
             mistakes=tuple(mistakes),
+            labels=tuple(labels),
+            symbolic=None if symbolic is None else tuple(as_matrix(symbolic)),
         )
         self._remember(step)
         self._open["steps"].append(step)

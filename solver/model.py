@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, localcontext
+from decimal import Decimal
 from functools import cached_property
 
 import sympy
 
 from solver.evaluate import evaluate_decimal
 from solver.notation import Notation
-from solver.numbers import NUMERIC, decimal_of_rational
+from solver.numbers import decimal_of_rational
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,9 @@ class Quantity:
     """A named value: a given of the problem, or (as a :class:`Step`) a computed one.
 
     ``symbol`` stands for the whole quantity in display formulas; ``cells`` are the symbols of
-    its elements in row-major order (a scalar's only cell is its symbol).  ``labels`` names the
-    elements when they are better known by name than by index (the points of an SVM).
+    its elements in row-major order (a scalar's only cell is its symbol).  A quantity with
+    ``labels`` is a set: cell i is 1 when ``labels[i]`` is a member and 0 when not (the support
+    vectors of an SVM are the set of their point names).
     """
 
     key: str
@@ -57,6 +58,15 @@ class Quantity:
     shape: Shape
     cells: tuple[sympy.Symbol, ...]
     values: tuple[Scalar, ...]
+    labels: tuple[str, ...] = ()
+
+    @property
+    def is_set(self) -> bool:
+        return bool(self.labels)
+
+    def members(self) -> tuple[str, ...]:
+        """For a set, the labels of its members, in order."""
+        return tuple(label for label, v in zip(self.labels, self.values) if v.approx != 0)
 
     @property
     def is_scalar(self) -> bool:
@@ -128,6 +138,9 @@ class Step(Quantity):
 
     ``expanded`` optionally writes the formula out in terms of the forward pass (the chain rule
     in full); the line of numbers then follows it.  ``relation`` is ``=`` or ``←`` (an update).
+    ``symbolic`` gives, per cell, the value as an expression in the problem's free symbols (the
+    logits z₁, z₂, … of a softmax problem), for problems derived symbolically before numbers are
+    put in; an answer written as a formula is compared with it.
     """
 
     section: str = ""
@@ -137,6 +150,7 @@ class Step(Quantity):
     relation: str = "="
     notes: tuple[Text, ...] = ()
     mistakes: tuple[Mistake, ...] = ()
+    symbolic: tuple[sympy.Basic, ...] | None = None
 
     @property
     def shown_formula(self) -> sympy.Basic:
@@ -223,14 +237,3 @@ class Derivation:
             for cell, value in zip(quantity.cells, quantity.values)
         }
 
-
-def with_working_precision(fn):
-    """Run ``fn`` in the numeric context (a decorator for code doing Decimal arithmetic)."""
-
-    def wrapper(*args, **kwargs):
-        with localcontext(NUMERIC):
-            return fn(*args, **kwargs)
-
-    wrapper.__name__ = fn.__name__
-    wrapper.__doc__ = fn.__doc__
-    return wrapper

@@ -1,0 +1,28 @@
+"""Shared helpers for the tests: running the command line and loading problems."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_solver(*args: str, input: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run ``python -m solver ARGS`` in a fresh process from the project root."""
+    return subprocess.run(
+        [sys.executable, "-m", "solver", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        input=input,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture
+def solver_cli():
+    return run_solver
