@@ -107,11 +107,14 @@ class Mistake:
     """A common wrong way to compute a step, as alternative per-cell formulas.
 
     ``id`` is stable and documented (``swapped_gradient``); ``diagnosis`` speaks to the student.
+    For a set-valued step a mistake may instead be a difference of sets: ``set_difference`` is
+    ``"missing"`` (members left out) or ``"extra"`` (non-members put in), with no formulas.
     """
 
     id: str
     diagnosis: str
-    cell_formulas: tuple[sympy.Basic, ...]
+    cell_formulas: tuple[sympy.Basic, ...] = ()
+    set_difference: str | None = None
 
 
 @dataclass(frozen=True)
