@@ -135,7 +135,7 @@ def _check_names(doc: Doc, points: list[Point]) -> None:
     for point in points:
         other = seen.get(point.name.lower())
         if other is not None:
-            raise doc.error(f"two points are named {point.name!r}" + (f" and {other!r}" if other != point.name else "")
+            raise doc.error(f"two points are named {other!r}" + (f" and {point.name!r}" if other != point.name else "")
                             + " (names are case-insensitive)", "points")
         seen[point.name.lower()] = point.name
 
@@ -206,6 +206,15 @@ def _sum(terms: list[sympy.Basic]) -> sympy.Basic:
 
 def _product(*factors: sympy.Basic) -> sympy.Basic:
     return sympy.Mul(*factors, evaluate=False)
+
+
+def _min(terms: list) -> sympy.Basic:
+    """min of cell formulas, left unevaluated (sympy's own simplification of Min is slow and not needed)."""
+    return terms[0] if len(terms) == 1 else sympy.Min(*terms, evaluate=False)
+
+
+def _max(terms: list) -> sympy.Basic:
+    return terms[0] if len(terms) == 1 else sympy.Max(*terms, evaluate=False)
 
 
 # --- writing the derivation --------------------------------------------------------------------
@@ -321,7 +330,7 @@ class _Writer:
         margins = [self.m[p.name] for p in self.p.points]
         return self.b.step(
             f"{self.prefix}min_yf", self._name("min mᵢ", r"\min_i m_i", "min_yf", ("min m*ᵢ", r"\min_i m^{*}_i")),
-            sympy.Min(*(m.symbol for m in margins), evaluate=False), sympy.Min(*(m.cells[0] for m in margins)),
+            sympy.Min(*(m.symbol for m in margins), evaluate=False), _min([m.cells[0] for m in margins]),
         )
 
     def _set_step(self, key: str, text: str, latex: str, formula, cells, which: str) -> Step:
@@ -474,10 +483,10 @@ class _Writer:
         if lows and highs:
             return (_product(Rational(1, 2), sympy.Add(sympy.Max(*lows, evaluate=False),
                                                        sympy.Min(*highs, evaluate=False), evaluate=False)),
-                    (sympy.Max(*low_cells) + sympy.Min(*high_cells)) / 2)
+                    (_max(low_cells) + _min(high_cells)) / 2)
         if lows:
-            return sympy.Max(*lows, evaluate=False), sympy.Max(*low_cells)
-        return sympy.Min(*highs, evaluate=False), sympy.Min(*high_cells)
+            return sympy.Max(*lows, evaluate=False), _max(low_cells)
+        return sympy.Min(*highs, evaluate=False), _min(high_cells)
 
     def _certificate(self, optimum: Optimum) -> None:
         """The KKT conditions, each a step whose value shows it holds (sums over the non-zero terms)."""
@@ -489,7 +498,7 @@ class _Writer:
                 self.xi[p.name] = self.b.step(
                     f"{self.prefix}xi.{p.name}", self._indexed("ξ", r"\xi", "xi", p.name),
                     sympy.Max(0, sympy.Add(1, _minus(self.m[p.name].symbol), evaluate=False), evaluate=False),
-                    sympy.Max(0, 1 - m[p.name]))
+                    _max([0, 1 - m[p.name]]))
         active = [p for i, p in enumerate(self.p.points) if optimum.alpha[i] != 0]
         alpha = {p.name: self.alpha[p.name] for p in active}
         self.b.step(
@@ -500,12 +509,12 @@ class _Writer:
         every = [self.alpha[p.name] for p in self.p.points]
         self.b.step(f"{self.prefix}min_alpha", self._name("min αᵢ", r"\min_i \alpha_i", "min_alpha",
                                                           ("min α*ᵢ", r"\min_i \alpha^{*}_i")),
-                    sympy.Min(*(a.symbol for a in every), evaluate=False), sympy.Min(*(a.cells[0] for a in every)))
+                    sympy.Min(*(a.symbol for a in every), evaluate=False), _min([a.cells[0] for a in every]))
         if soft:
             self.b.step(f"{self.prefix}max_alpha", self._name("max αᵢ", r"\max_i \alpha_i", "max_alpha",
                                                               ("max α*ᵢ", r"\max_i \alpha^{*}_i")),
                         sympy.Max(*(a.symbol for a in every), evaluate=False),
-                        sympy.Max(*(a.cells[0] for a in every)))
+                        _max([a.cells[0] for a in every]))
         else:
             self.min_yf()
         xi = lambda p: [self.xi[p.name].symbol] if soft else []
@@ -549,7 +558,7 @@ class _Writer:
         alpha = [self.alpha[p.name].cells[0] for p in points]
         self._set_step("support_vectors", "SV", r"\mathrm{SV}",
                        fn.set_builder(P, sympy.Le(_product(y_P, f_P), 1, evaluate=False)),
-                       [sympy.Min(1, 1 + sympy.sign(1 - mi)) for mi in m],
+                       [_min([1, 1 + sympy.sign(1 - mi)]) for mi in m],
                        "the support vectors are every point on or inside the margin, yᵢ(w·xᵢ + b) ≤ 1")
         self._set_step("free_support_vectors", "free SV", r"\mathrm{SV}_{\mathrm{free}}",
                        fn.set_builder(P, sympy.Lt(0, alpha_P, evaluate=False),
@@ -611,7 +620,7 @@ class _Writer:
         self.b.step("distance", Notation("distance", r"\text{distance}", "distance"),
                     _product(sympy.Min(*(sympy.Abs(self.f[p.name].symbol) for p in self.p.points), evaluate=False),
                              sympy.Pow(norm.symbol, -1, evaluate=False)),
-                    sympy.Min(*(sympy.Abs(self.f[p.name].cells[0]) for p in self.p.points)) / norm.cells[0])
+                    _min([sympy.Abs(self.f[p.name].cells[0]) for p in self.p.points]) / norm.cells[0])
         P = sympy.Symbol("P")
         self._set_step("support_vectors", "SV", r"\mathrm{SV}",
                        fn.set_builder(P, sympy.Eq(sympy.Abs(sympy.Function("f")(P)), 1, evaluate=False)),
@@ -732,7 +741,7 @@ def _optimum(problem: Problem) -> Optimum:
     return svm_optimum.solve(X, y, C)
 
 
-def _check_steps(problem: Problem, optimum: Optimum, steps: dict[str, Step]) -> None:
+def _check_steps(optimum: Optimum, steps: dict[str, Step]) -> None:
     """The values the steps computed are the certified optimum (a guard against a formula slip)."""
     w = tuple(v.exact for v in steps["w"].values)
     if w != tuple(Rational(v) for v in optimum.w) or steps["b"].values[0].exact != Rational(optimum.b):
@@ -783,11 +792,12 @@ def build(doc: Doc, problem_name: str, decimals: int) -> Derivation:
         try:
             optimum = _optimum(problem)
         except NotSeparable:
+            builder.section("Is the given hyperplane the optimal one?")
             builder.note("No hyperplane separates these points, so there is no maximum-margin hyperplane to "
                          "compare with (set C for a soft margin).")
         else:
             best = _Writer(problem, builder, givens, prefix="opt.", star="*").solve(optimum)
-            _check_steps(problem, optimum, best)
+            _check_steps(optimum, best)
             builder.section("Is the given hyperplane the optimal one?")
             _compare(builder, given, best, soft)
     else:
@@ -796,6 +806,6 @@ def build(doc: Doc, problem_name: str, decimals: int) -> Derivation:
         except NotSeparable as error:
             raise InputError(_conflict_message(problem, error.conflict), path="points") from None
         steps = _Writer(problem, builder, givens).solve(optimum)
-        _check_steps(problem, optimum, steps)
+        _check_steps(optimum, steps)
     return builder.build(problem=problem_name, kind="svm", title=doc.text("title"), decimals=decimals,
                          description=(describe(problem),))
