@@ -14,7 +14,10 @@ T = TypeVar("T")
 
 
 def solve(matrix: Sequence[Sequence[T]], rhs: Sequence[T]) -> list[T] | None:
-    """The solution u of the square system matrix·u = rhs, or None when the matrix is singular."""
+    """The solution u of the square system matrix·u = rhs, or None when the matrix is singular.
+
+    Entries must all be ``Fraction`` (or all ``Decimal``): plain ints would divide into floats.
+    """
     n = len(rhs)
     rows = [list(row) + [r] for row, r in zip(matrix, rhs)]
     if len(rows) != n or any(len(row) != n + 1 for row in rows):

@@ -223,7 +223,7 @@ def _try(X, y, C, solved, bounded, numeric) -> Optimum | None:
     b_range = None
     if solved:
         rows, rhs = kkt_system(X, y, solved, bounded, C)
-        solution = solve_square(rows, rhs)
+        solution = solve_square([[Fraction(v) for v in row] for row in rows], [Fraction(v) for v in rhs])
         if solution is None:
             return None
         for i, value in zip(solved, solution):

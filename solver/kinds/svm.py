@@ -477,9 +477,12 @@ class _Writer:
                 lows.append(display), low_cells.append(cell)
             else:
                 highs.append(display), high_cells.append(cell)
-        low, high = optimum.b_range
-        self.b.note(f"b is not unique: every b from {low} to {high} is optimal (for αᵢ = 0, yᵢf(xᵢ) ≥ 1; "
-                    "for αᵢ = C, yᵢf(xᵢ) ≤ 1). The midpoint is taken.")
+        low, high = (None if v is None else Rational(v) for v in optimum.b_range)
+        where = (["from ", Math(low), " to ", Math(high)] if low is not None and high is not None
+                 else ["of at least ", Math(low)] if low is not None else ["of at most ", Math(high)])
+        self.b.note("b is not unique: every b ", *where, " is optimal (αᵢ = 0 needs yᵢf(xᵢ) ≥ 1, αᵢ = C needs "
+                    "yᵢf(xᵢ) ≤ 1); ", "the midpoint is taken." if low is not None and high is not None
+                    else "its end is taken.")
         if lows and highs:
             return (_product(Rational(1, 2), sympy.Add(sympy.Max(*lows, evaluate=False),
                                                        sympy.Min(*highs, evaluate=False), evaluate=False)),
@@ -792,13 +795,13 @@ def build(doc: Doc, problem_name: str, decimals: int) -> Derivation:
         try:
             optimum = _optimum(problem)
         except NotSeparable:
-            builder.section("Is the given hyperplane the optimal one?")
+            builder.section("Compared with the optimal hyperplane")
             builder.note("No hyperplane separates these points, so there is no maximum-margin hyperplane to "
                          "compare with (set C for a soft margin).")
         else:
             best = _Writer(problem, builder, givens, prefix="opt.", star="*").solve(optimum)
             _check_steps(optimum, best)
-            builder.section("Is the given hyperplane the optimal one?")
+            builder.section("Compared with the optimal hyperplane")
             _compare(builder, given, best, soft)
     else:
         try:
