@@ -8,9 +8,14 @@ so formulas compile without sympy in the hot path.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import sympy
 from sympy import Function, S
 from sympy.printing.precedence import PRECEDENCE
+
+from solver.linear_algebra import solve
+from solver.notation import subscript
 
 
 class sigmoid(Function):
@@ -253,8 +258,6 @@ class linear_solve(Function):
     @classmethod
     def eval(cls, i, n, *entries):
         if i.is_Integer and n.is_Integer and all(e.is_Rational for e in entries):
-            from fractions import Fraction
-
             value = cls.numeric(None, i, n, *(Fraction(int(e.p), int(e.q)) for e in entries))
             return sympy.Rational(value.numerator, value.denominator)
         return None
@@ -269,8 +272,6 @@ class linear_solve(Function):
 
     @staticmethod
     def numeric(arith, i, n, *entries):
-        from solver.linear_algebra import solve
-
         i, n = int(i), int(n)
         if len(entries) != n * n + n or not 1 <= i <= n:
             raise ValueError(f"linear_solve needs {n * n + n} entries for an {n}×{n} system")
@@ -300,8 +301,6 @@ class component(Function):
     nargs = 2
 
     def _textstr(self, printer):
-        from solver.notation import subscript
-
         return f"({printer._print(self.args[0])}){subscript(str(self.args[1]))}"
 
     def _latex(self, printer, exp=None):

@@ -26,20 +26,30 @@ Vector = tuple[Fraction, ...]
 #: How far from 1 a numeric yᵢf(xᵢ) may be for the point to be read as on the margin, tried in turn.
 TOLERANCES = (1e-6, 1e-4, 1e-8, 1e-3, 1e-2, 1e-10)
 
-#: Most candidate active sets tried in the exact search when the numeric readings all fail.
-MAX_SEARCH = 200_000
+#: Most candidate active sets tried in the exact search when the numeric readings all fail
+#: (a few seconds at most), and the most points for the soft margin's search over labellings.
+MAX_SEARCH = 5_000
+MAX_SOFT_SEARCH_POINTS = 9
 
 
 @dataclass(frozen=True)
 class Numeric:
-    """The numeric optimum that guided the exact one (floats, for information only)."""
+    """The numeric optimum that guided the exact one (floats, for information only).
+
+    When the solver found no optimum (it called the problem infeasible), ``w`` and ``b`` are None
+    and the margins are all taken as 1, so that the exact search tries points in order.
+    """
 
     solver: str
     status: str
-    w: tuple[float, ...]
-    b: float
+    w: tuple[float, ...] | None
+    b: float | None
     alpha: tuple[float, ...]
     margins: tuple[float, ...]
+
+    @property
+    def solved(self) -> bool:
+        return self.w is not None
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,10 @@ class Conflict:
     positive: tuple[int, ...]
     negative: tuple[int, ...]
     point: Vector | None
+
+
+class Uncertified(Exception):
+    """No optimum could be proved: the numeric answer was too poor a guide and the search ran out."""
 
 
 class NotSeparable(Exception):
@@ -132,13 +146,17 @@ def certify(X: Sequence[Vector], y: Sequence[int], C: Fraction | None, w: Vector
 def solve(X: Sequence[Vector], y: Sequence[int], C: Fraction | None = None) -> Optimum:
     """The certified optimum of the hard margin (C None) or the soft margin with this C.
 
-    Raises :class:`NotSeparable` for a hard margin on data no hyperplane separates.
+    Raises :class:`NotSeparable` for a hard margin on data no hyperplane separates, and
+    :class:`Uncertified` when no candidate active set gives a certified optimum.
     """
     X = [tuple(Fraction(v) for v in x) for x in X]
     numeric = _numeric(X, y, C)
-    if numeric is None:
-        raise NotSeparable(find_conflict(X, y))
-    for solved, bounded in _readings(X, y, C, numeric):
+    if not numeric.solved:
+        conflict = find_conflict(X, y)
+        if conflict is not None:
+            raise NotSeparable(conflict)
+    # An infeasibility the exact conflict search could not confirm is rounding: search instead.
+    for solved, bounded in _readings(X, y, C, numeric) if numeric.solved else ():
         optimum = _try(X, y, C, solved, bounded, numeric)
         if optimum is not None:
             return optimum
@@ -146,7 +164,8 @@ def solve(X: Sequence[Vector], y: Sequence[int], C: Fraction | None = None) -> O
         optimum = _try(X, y, C, solved, bounded, numeric)
         if optimum is not None:
             return optimum
-    raise RuntimeError("no active set could be certified optimal")
+    raise Uncertified("no active set read from the numeric optimum, nor any of the small ones searched, "
+                      "gives a solution that meets the KKT conditions exactly")
 
 
 # --- candidate active sets ----------------------------------------------------------------------
@@ -184,24 +203,20 @@ def _readings(X, y, C, numeric: Numeric) -> Iterator[tuple[tuple[int, ...], tupl
 
 
 def _search(X, y, C, numeric: Numeric) -> Iterator[tuple[tuple[int, ...], tuple[int, ...]]]:
-    """Every small active set, nearest the numeric margin first (the last resort)."""
+    """Small active sets, nearest the numeric margin first, at most MAX_SEARCH (the last resort)."""
     n, d = len(X), len(X[0])
-    order = sorted(range(n), key=lambda i: abs(numeric.margins[i] - 1))
-    tried = 0
     if C is None:
-        for solved in _subsets(order, d + 1, 2):
-            tried += 1
-            if tried > MAX_SEARCH:
-                return
-            yield tuple(sorted(solved)), ()
+        order = sorted(range(n), key=lambda i: abs(numeric.margins[i] - 1))
+        candidates = ((tuple(sorted(solved)), ()) for solved in _subsets(order, d + 1, 2))
+    elif n <= MAX_SOFT_SEARCH_POINTS:
+        candidates = ((tuple(i for i in range(n) if labels[i] == 1), tuple(i for i in range(n) if labels[i] == 2))
+                      for labels in _assignments(n) if labels.count(1) <= d + 1)
+    else:
         return
-    if n > 9:
-        return
-    for labels in _assignments(n):
-        solved = tuple(i for i in range(n) if labels[i] == 1)
-        bounded = tuple(i for i in range(n) if labels[i] == 2)
-        if len(solved) <= d + 1:
-            yield solved, bounded
+    for tried, candidate in enumerate(candidates):
+        if tried >= MAX_SEARCH:
+            return
+        yield candidate
 
 
 def _assignments(n: int) -> Iterator[tuple[int, ...]]:
@@ -275,8 +290,8 @@ def _midpoint(low: Fraction | None, high: Fraction | None) -> Fraction:
 # --- numbers from cvxpy ---------------------------------------------------------------------------
 
 
-def _numeric(X: Sequence[Vector], y: Sequence[int], C: Fraction | None) -> Numeric | None:
-    """The primal optimum by cvxpy (CLARABEL), in coordinates scaled to order one; None if infeasible."""
+def _numeric(X: Sequence[Vector], y: Sequence[int], C: Fraction | None) -> Numeric:
+    """The primal optimum by cvxpy (CLARABEL), in coordinates scaled to order one."""
     import cvxpy as cp
     import numpy as np
 
@@ -298,11 +313,14 @@ def _numeric(X: Sequence[Vector], y: Sequence[int], C: Fraction | None) -> Numer
         problem.solve(solver=solver)
     except cp.error.SolverError:
         solver = "OSQP"
-        problem.solve(solver=solver, eps_abs=1e-10, eps_rel=1e-10, max_iter=200_000)
+        try:
+            problem.solve(solver=solver, eps_abs=1e-10, eps_rel=1e-10, max_iter=200_000)
+        except cp.error.SolverError as error:
+            raise Uncertified(f"the numeric solvers failed ({error})") from None
     if problem.status in ("infeasible", "infeasible_inaccurate"):
-        return None
+        return Numeric(solver, problem.status, None, None, (0.0,) * n, (1.0,) * n)
     if w.value is None or b.value is None:
-        raise RuntimeError(f"the numeric solver gave no answer ({problem.status})")
+        raise Uncertified(f"the numeric solver gave no answer (status {problem.status})")
     w_scaled, b_value = [float(v) for v in w.value], float(b.value)
     margins = tuple(float(yi * (A[i] @ np.array(w_scaled) + b_value)) for i, yi in enumerate(labels))
     duals = constraint.dual_value if constraint.dual_value is not None else np.zeros(n)
@@ -316,11 +334,13 @@ def _numeric(X: Sequence[Vector], y: Sequence[int], C: Fraction | None) -> Numer
     )
 
 
-def find_conflict(X: Sequence[Vector], y: Sequence[int]) -> Conflict:
-    """Points of each class whose convex hulls meet (a Farkas certificate that no hyperplane separates them).
+def find_conflict(X: Sequence[Vector], y: Sequence[int]) -> Conflict | None:
+    """Points of each class whose convex hulls meet (a Farkas certificate that no hyperplane separates
+    them), proved in exact arithmetic; None when no such points are found.
 
     A vertex of {λ ≥ 0 : Σλᵢyᵢxᵢ = 0, Σ₊λᵢ = Σ₋λᵢ = 1}, found by linear programming, names at most
-    d + 2 points; its λ is then recomputed exactly to give the common point Σ₊λᵢxᵢ.
+    d + 2 points; its λ is then recomputed exactly to give the common point Σ₊λᵢxᵢ.  If rounding
+    misled the solver, the subsets of at most d + 2 points are searched exactly instead.
     """
     import cvxpy as cp
     import numpy as np
@@ -337,13 +357,17 @@ def find_conflict(X: Sequence[Vector], y: Sequence[int]) -> Conflict:
         problem.solve(solver="HIGHS")
     except cp.error.SolverError:
         problem.solve(solver="CLARABEL")
-    if lam.value is None:
-        raise RuntimeError(f"no separating hyperplane and no conflict found ({problem.status})")
-    support = tuple(i for i in range(n) if lam.value[i] > 1e-9)
-    exact = _exact_conflict(X, y, support)
-    if exact is not None:
-        return exact
-    return Conflict(tuple(i for i in support if y[i] > 0), tuple(i for i in support if y[i] < 0), None)
+    if lam.value is not None:
+        exact = _exact_conflict(X, y, tuple(i for i in range(n) if lam.value[i] > 1e-9))
+        if exact is not None:
+            return exact
+    for tried, support in enumerate(_subsets(range(n), d + 2, 2)):
+        if tried >= MAX_SEARCH:
+            break
+        exact = _exact_conflict(X, y, support)
+        if exact is not None:
+            return exact
+    return None
 
 
 def _exact_conflict(X, y, support: tuple[int, ...]) -> Conflict | None:
@@ -353,6 +377,8 @@ def _exact_conflict(X, y, support: tuple[int, ...]) -> Conflict | None:
     rows.append([Fraction(1 if y[i] > 0 else 0) for i in support])
     rows.append([Fraction(1 if y[i] < 0 else 0) for i in support])
     rhs = [Fraction(0)] * d + [Fraction(1), Fraction(1)]
+    if not any(y[i] > 0 for i in support) or not any(y[i] < 0 for i in support):
+        return None
     lam = solve_consistent(rows, rhs)
     if lam is None or any(v < 0 for v in lam):
         return None

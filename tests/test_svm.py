@@ -400,3 +400,16 @@ def test_soft_margin_with_no_free_alpha_takes_the_middle_of_b():
     assert _value(derivation, "bounded_support_vectors") == {"P1", "P3"}
     notes = " ".join(str(f) for s in derivation.sections for n in s.notes for f in n)
     assert "b is not unique" in notes
+
+
+def test_points_floating_point_cannot_tell_apart():
+    # cvxpy sees (1e-30, 0) and (2e-30, 0) as one point with two labels and calls the problem
+    # infeasible; no conflict exists exactly, so the exact search finds the optimum instead.
+    # By hand: w = (−2·10³⁰, 0), b = 3 puts both on the margin, and α = 2·10⁶⁰ for each.
+    text = HEAD + _points('{ x = ["1e-30", 0], y = 1 }', '{ x = ["2e-30", 0], y = -1 }',
+                          "{ x = [1000000000000000000000000000000, 1], y = -1 }")
+    derivation = catalog.load_text(text.encode(), "tiny.toml")
+    assert _value(derivation, "w") == (-2 * 10**30, 0)
+    assert _value(derivation, "b") == 3
+    assert _value(derivation, "support_vectors") == {"P1", "P2"}
+    assert _value(derivation, "alpha.P1") == 2 * 10**60

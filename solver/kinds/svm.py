@@ -19,13 +19,13 @@ from sympy import Rational, S
 
 from solver import functions as fn
 from solver import svm_optimum
-from solver.builder import Builder, cells_of
+from solver.builder import Builder
 from solver.errors import InputError
 from solver.kinds import COMMON_KEYS
 from solver.model import Derivation, Math, Mistake, Quantity, Step, Value
 from solver.notation import Notation, subscript
 from solver.problem_file import Doc
-from solver.svm_optimum import NotSeparable, Optimum
+from solver.svm_optimum import NotSeparable, Optimum, Uncertified
 
 MAX_POINTS = 40
 MAX_QUERIES = 20
@@ -223,18 +223,18 @@ def _max(terms: list) -> sympy.Basic:
 class _Writer:
     """Writes the steps of one hyperplane (solved, or given) into a builder.
 
-    ``prefix`` and ``star`` name a second hyperplane beside a given one: keys ``opt.w``, ``opt.b``,
+    A ``prefix`` marks the optimal hyperplane solved beside a given one: keys ``opt.w``, ``opt.b``,
     …, written w*, b*.
     """
 
-    def __init__(self, problem: Problem, builder: Builder, givens: dict, prefix: str = "", star: str = "") -> None:
+    def __init__(self, problem: Problem, builder: Builder, givens: dict, prefix: str = "") -> None:
         self.p = problem
         self.b = builder
         self.x: dict[str, Quantity] = givens["x"]
         self.y: dict[str, Quantity] = givens["y"]
         self.C: Quantity | None = givens.get("C")
         self.prefix = prefix
-        self.star = star
+        self.star = bool(prefix)
         self.f: dict[str, Step] = {}
         self.m: dict[str, Step] = {}
         self.alpha: dict[str, Step] = {}
@@ -372,11 +372,17 @@ class _Writer:
         self.b.section(self._title("Numerical optimum (cvxpy)"))
         problem = ("½‖w‖² subject to yᵢ(w·xᵢ + b) ≥ 1" if self.C is None
                    else "½‖w‖² + C·Σξᵢ subject to yᵢ(w·xᵢ + b) ≥ 1 − ξᵢ, ξᵢ ≥ 0")
-        self.b.note(
-            f"cvxpy ({numeric.solver}, status {numeric.status}) minimises {problem}: "
-            f"w ≈ {_floats(numeric.w)}, b ≈ {_float(numeric.b)}. These are floating-point estimates; "
-            "they only say which points are on the margin. The exact answer below is proved optimal by its "
-            "certificate, not by the solver.")
+        if numeric.solved:
+            self.b.note(
+                f"cvxpy ({numeric.solver}, status {numeric.status}) minimises {problem}: "
+                f"w ≈ {_floats(numeric.w)}, b ≈ {_float(numeric.b)}. These are floating-point estimates; "
+                "they only say which points are on the margin. The exact answer below is proved optimal by its "
+                "certificate, not by the solver.")
+        else:
+            self.b.note(
+                f"cvxpy ({numeric.solver}) minimising {problem} found it infeasible, but no points of the two "
+                "classes have meeting convex hulls: floating point could not tell some points apart. The "
+                "support vectors below were found by an exact search instead; the certificate proves them.")
 
     def _kkt_section(self, optimum: Optimum) -> None:
         points = self.p.points
@@ -738,10 +744,15 @@ def _givens(problem: Problem, builder: Builder) -> dict:
 
 
 def _optimum(problem: Problem) -> Optimum:
+    """The certified optimum; a problem whose optimum cannot be proved is reported, not guessed."""
     X = [_fractions(p.x) for p in problem.points]
     y = [p.y for p in problem.points]
     C = None if problem.C is None else Fraction(int(problem.C.p), int(problem.C.q))
-    return svm_optimum.solve(X, y, C)
+    try:
+        return svm_optimum.solve(X, y, C)
+    except Uncertified as error:
+        raise InputError(f"cannot prove an optimum for these points: {error}; coordinates of very different "
+                         "sizes make the numeric solution a poor guide, so try rescaling them", path="points") from None
 
 
 def _check_steps(optimum: Optimum, steps: dict[str, Step]) -> None:
@@ -799,7 +810,7 @@ def build(doc: Doc, problem_name: str, decimals: int) -> Derivation:
             builder.note("No hyperplane separates these points, so there is no maximum-margin hyperplane to "
                          "compare with (set C for a soft margin).")
         else:
-            best = _Writer(problem, builder, givens, prefix="opt.", star="*").solve(optimum)
+            best = _Writer(problem, builder, givens, prefix="opt.").solve(optimum)
             _check_steps(optimum, best)
             builder.section("Compared with the optimal hyperplane")
             _compare(builder, given, best, soft)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -35,8 +36,7 @@ def show(scalar: Scalar, decimals: int) -> Shown:
     if scalar.is_rational:
         places = terminating_places(scalar.exact)
         if places is not None and places <= decimals:
-            quantum = Decimal(1).scaleb(-places)
-            return Shown(plain_decimal(decimal_of_rational(scalar.exact).quantize(quantum)), True, None)
+            return Shown(plain_decimal(round_half_up(scalar.exact, places)), True, None)
         digits = plain_decimal(round_half_up(scalar.exact, decimals))
     else:
         digits = plain_decimal(round_half_up(scalar.approx, decimals))
@@ -139,11 +139,12 @@ def equation_text(
     join: Callable[[str, str], str],
     minus: str,
 ) -> str:
-    """An equation-valued quantity written out, ``−2x₁ + 5 = 0``: zero terms left out, unit
-    coefficients not written; ``number`` writes a magnitude, ``join`` puts it before a variable."""
+    """An equation-valued quantity written out, ``−2x₁ + 5 = 0``: rational coefficients scaled to
+    whole numbers with no common factor (the same equation), zero terms left out, unit coefficients
+    not written; ``number`` writes a magnitude, ``join`` puts it before a variable."""
     variables: list[Notation | None] = [*quantity.equation_of, None]
     parts = []
-    for value, var in zip(quantity.values, variables):
+    for value, var in zip(_whole_multiple(quantity.values), variables):
         if value.approx == 0:
             continue
         negative = value.approx < 0
@@ -159,4 +160,14 @@ def equation_text(
         else:
             parts.append((f" {minus} " if negative else " + ") + body)
     return "".join(parts or ["0"]) + " = 0"
+
+
+def _whole_multiple(values: tuple[Scalar, ...]) -> tuple[Scalar, ...]:
+    """Rational coefficients times the positive factor that makes them coprime whole numbers."""
+    if not all(v.is_rational for v in values) or all(v.exact == 0 for v in values):
+        return values
+    denominators = math.lcm(*(int(v.exact.q) for v in values))
+    whole = [int(v.exact.p) * (denominators // int(v.exact.q)) for v in values]
+    common_factor = math.gcd(*whole)
+    return tuple(Scalar.of(sympy.Integer(c // common_factor)) for c in whole)
 

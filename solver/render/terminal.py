@@ -43,7 +43,7 @@ def bare_value(quantity: Quantity, decimals: int) -> str:
     if quantity.is_set:
         return common.set_text(quantity, str, "∅")
     if quantity.is_equation:
-        number = lambda v: _minus(common.coefficient_text(v, decimals, lambda e: printing.text(e, {})))
+        number = lambda v: common.coefficient_text(v, decimals, lambda e: printing.text(e, {}))
         return common.equation_text(quantity, number, lambda n: n.text, _join, MINUS)
     if quantity.is_scalar:
         return value_text(quantity, decimals).split(" ", 1)[1]
