@@ -365,7 +365,10 @@ class _Writer:
         return {"w": w, "b": b, "margin": margin, "hyperplane": plane}
 
     def _title(self, title: str) -> str:
-        return f"Maximum-margin hyperplane · {title}" if self.prefix else title
+        """A section title; beside a given hyperplane, marked as the optimal one's."""
+        if not self.prefix:
+            return title
+        return f"{'Maximum' if self.C is None else 'Soft'}-margin hyperplane · {title}"
 
     def _numeric_section(self, optimum: Optimum) -> None:
         numeric = optimum.numeric
@@ -769,7 +772,7 @@ def _compare(builder: Builder, given: dict[str, Step], best: dict[str, Step], so
     b_given, b_best = given["b"].values[0].exact, best["b"].values[0].exact
     k = max(range(len(w_best)), key=lambda i: abs(w_best[i]))
     with sympy.evaluate(True):
-        factor = sympy.nsimplify(w_given[k] / w_best[k])
+        factor = sympy.simplify(w_given[k] / w_best[k])
         same = all(sympy.simplify(g - factor * o) == 0 for g, o in zip(w_given + [b_given], w_best + [b_best]))
     what = "soft-margin hyperplane for this C" if soft else "maximum-margin hyperplane"
     if same and factor == 1:
