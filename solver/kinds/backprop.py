@@ -73,9 +73,14 @@ class Network:
         n_in, n_out = self.sizes[layer - 1], self.sizes[layer]
         return (n_in, n_out) if self.layout == "in_out" else (n_out, n_in)
 
+    @property
+    def batch_length(self) -> int:
+        """Samples per update (the last batch of an epoch may have fewer)."""
+        return {"sgd": 1, "minibatch": self.batch_size, "batch": len(self.samples)}[self.mode]
+
     def batches(self) -> list[list[tuple[sympy.Matrix, sympy.Matrix]]]:
         """The samples of each update, in order, across all epochs."""
-        size = {"sgd": 1, "minibatch": self.batch_size, "batch": len(self.samples)}[self.mode]
+        size = self.batch_length
         per_epoch = [list(self.samples[i : i + size]) for i in range(0, len(self.samples), size)]
         return per_epoch * self.epochs
 
@@ -350,8 +355,8 @@ class _Writer:
         pairs = list(zip(yhat.cells, y.cells))
         if loss in ("half_mse", "mse"):
             terms = [sympy.Pow(_sum(p, _minus(t)), 2, evaluate=False) for p, t in pairs]
-            cells = sum((p - t) ** 2 for p, t in pairs)
             scale = Rational(1, 2) if loss == "half_mse" else Rational(1, k)
+            cells = scale * sum((p - t) ** 2 for p, t in pairs)
         elif loss == "cross_entropy":
             terms = [_product(t, sympy.log(p, evaluate=False)) for p, t in pairs]
             cells = -sum(t * sympy.log(p) for p, t in pairs)
@@ -467,7 +472,7 @@ class _Writer:
     def update(self, k: int, epoch: int, batch, params, eta: Quantity) -> dict:
         net = self.net
         title = f"Update {k}" + (f" (epoch {epoch})" if net.epochs > 1 else "")
-        in_batch = net.mode != "sgd" and net.batch_size != 1
+        in_batch = net.batch_length > 1
         per_sample = []
         for j, (x_value, y_value) in enumerate(batch, start=1):
             prefix = f"s{k}.sample{j}." if in_batch else f"s{k}."
