@@ -21,7 +21,7 @@ class sigmoid(Function):
 
     @classmethod
     def eval(cls, x):
-        if x.is_Number:
+        if x.is_number:
             return 1 / (1 + sympy.exp(-x))
         return None
 
@@ -52,8 +52,8 @@ class relu(Function):
 
     @classmethod
     def eval(cls, x):
-        if x.is_Number:
-            return x if x > 0 else S.Zero
+        if x.is_number and x.is_extended_real:
+            return x if x.is_positive else S.Zero
         return None
 
     def fdiff(self, argindex=1):
@@ -78,12 +78,13 @@ class relu_prime(Function):
 
     @classmethod
     def eval(cls, x, at_zero):
-        if x.is_Number:
-            if x > 0:
+        if x.is_number:
+            if x.is_positive:
                 return S.One
-            if x < 0:
+            if x.is_negative:
                 return S.Zero
-            return at_zero
+            if x.is_zero:
+                return at_zero
         return None
 
     def _sympystr(self, printer):
@@ -113,8 +114,11 @@ class leaky_relu(Function):
 
     @classmethod
     def eval(cls, x, slope):
-        if x.is_Number and slope.is_Number:
-            return x if x >= 0 else slope * x
+        if x.is_number and slope.is_number:
+            if x.is_nonnegative:
+                return x
+            if x.is_negative:
+                return slope * x
         return None
 
     def fdiff(self, argindex=1):
@@ -149,12 +153,13 @@ class leaky_relu_prime(Function):
 
     @classmethod
     def eval(cls, x, slope, at_zero):
-        if x.is_Number:
-            if x > 0:
+        if x.is_number:
+            if x.is_positive:
                 return S.One
-            if x < 0:
+            if x.is_negative:
                 return slope
-            return slope + (1 - slope) * at_zero
+            if x.is_zero:
+                return slope + (1 - slope) * at_zero
         return None
 
     def _sympystr(self, printer):
