@@ -8,6 +8,7 @@ import pytest
 import sympy
 
 from solver.catalog import load
+from tests.hand import hand_sgd
 
 
 @pytest.fixture(scope="module")
@@ -28,24 +29,6 @@ def test_seed_values_from_the_issue(relu_111):
     w1 = sympy.Rational(216371783465987163241353, 195312500000000000000000)
     assert exact(relu_111, "s3.W1") == w1
     assert str(sympy.N(w1, 25)).startswith("1.1078235313458542")
-
-
-def hand_sgd(w1, b1, w2, b2, samples, eta=Fraction(1, 100)):
-    """The 1-1-1 ReLU network written out with Fractions, step by step as on paper."""
-    rows = []
-    for x, y in samples:
-        z1 = w1 * x + b1
-        a1 = max(z1, Fraction(0))
-        z2 = w2 * a1 + b2
-        loss = (z2 - y) ** 2 / 2
-        d2 = z2 - y
-        relu_prime = Fraction(1) if z1 > 0 else Fraction(0)
-        d1 = d2 * w2 * relu_prime
-        grads = {"dL_dW2": d2 * a1, "dL_db2": d2, "dL_da1": d2 * w2, "delta1": d1, "dL_dW1": d1 * x, "dL_db1": d1}
-        w1, b1, w2, b2 = w1 - eta * d1 * x, b1 - eta * d1, w2 - eta * d2 * a1, b2 - eta * d2
-        rows.append({"z1": z1, "a1": a1, "z2": z2, "yhat": z2, "loss": loss, "dL_dyhat": d2, "delta2": d2,
-                     **grads, "W1": w1, "b1": b1, "W2": w2, "b2": b2})
-    return rows
 
 
 SAMPLES = [(1, 3), (2, 4), (3, 5)]
