@@ -146,10 +146,7 @@ class _Compiled:
     expected: list[str]
     expected_whole: str
     formula_text: str
-
-    @property
-    def is_plain_scalar(self) -> bool:
-        return self.step.is_scalar and not self.step.is_set
+    is_plain_scalar: bool
 
 
 def _cell_texts(quantity: Quantity, decimals: int) -> list[str]:
@@ -197,6 +194,7 @@ class CheckPlan:
                 expected=cells,
                 expected_whole=_whole_text(step, cells),
                 formula_text=printing.text(step.formula, names),
+                is_plain_scalar=step.is_scalar and not step.is_set,
             )
             self.steps.append(compiled)
             self.by_key[step.key.lower()] = compiled
@@ -250,8 +248,8 @@ class CheckPlan:
                 report.results.append(self._unknown(entry, len(report.results)))
         values = list(self.base)
         with localcontext(NUMERIC):
-            for compiled in self.steps:
-                given = groups.get(compiled.step.key.lower())
+            for key, compiled in self.by_key.items():
+                given = groups.get(key)
                 if given is None:
                     for slot, formula in zip(compiled.slots, compiled.formulas):
                         values[slot] = formula(values)
@@ -282,9 +280,9 @@ class CheckPlan:
         agrees_mine = abs(number - mine) <= allowed(decimals, mine)
         values[compiled.slots[0]] = mine if agrees_mine else number
         exact = compiled.exact[0]
-        result = Result(entry.written_key, compiled.step.key, "correct", _given_text(entry.value),
+        result = Result(entry.written_key, compiled.step.key, "correct", str(entry.value),
                         compiled.expected[0], order=(compiled.position, 0))
-        if abs(number - exact) <= allowed(decimals, exact):
+        if (agrees_mine and mine == exact) or abs(number - exact) <= allowed(decimals, exact):
             return result
         result.formula = compiled.formula_text
         result.yours = self._shown(compiled.step, [0], [mine])
