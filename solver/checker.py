@@ -296,7 +296,6 @@ class CheckPlan:
         return result
 
     def _check_step(self, compiled: _Compiled, entries: list[Entry], values: list[Decimal]) -> list[Result]:
-        step = compiled.step
         on_yours = [formula(values) for formula in compiled.formulas]
         readings = [self._read(compiled, entry, values) for entry in entries]
         written: dict[int, Written] = {}

@@ -109,7 +109,7 @@ PREVIOUS = {1: {"W1": START[0], "b1": START[1], "W2": START[2], "b2": START[3]},
 
 def _planted():
     """(key, value, mistake id): one wrong value per mistake, worked out here by hand."""
-    w1, b1, w2, b2 = R1["W1"], R1["b1"], R1["W2"], R1["b2"]  # parameters going into update 2
+    w1, b1, w2 = R1["W1"], R1["b1"], R1["W2"]  # parameters going into update 2
     x, y = 2, 4
     return [
         ("s2.W1", w1 + ETA * R2["dL_dW1"], "update_sign_flipped"),
@@ -210,9 +210,9 @@ def test_vectors_and_matrices_whole_or_by_element():
     text = "\n".join([
         f"s1.W1 = {matrix}",
         f'"s1.W1[3,2]" = {rows[2][1]}',
-        f's1."W1[1,1]" = 9',
-        f"s1.z1 = [0.8, 0]",
-        f'"s1.z1[2]" = 0',
+        's1."W1[1,1]" = 9',
+        "s1.z1 = [0.8, 0]",
+        '"s1.z1[2]" = 0',
         "s1.b1 = [[0.1288, 0.002]]",
         "s1.b2 = [1, 2, 3]",
         '"s1.W1[4,1]" = 1',
