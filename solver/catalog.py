@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from solver import kinds
 from solver.errors import InputError
 from solver.model import Derivation
+from solver.numbers import decimal_of_rational
 from solver.problem_file import Doc, parse_toml, read_toml
 
 DEFAULT_DECIMALS = 4
@@ -68,9 +71,26 @@ def solve(doc: Doc, source: str) -> Derivation:
     """Solve a parsed problem file; errors name ``source``."""
     try:
         decimals = doc.integer("decimals", DEFAULT_DECIMALS, minimum=0, maximum=MAX_DECIMALS)
-        return kinds.build(doc, Path(source).stem, decimals)
+        rtol, atol = _tolerance(doc)
+        derivation = kinds.build(doc, Path(source).stem, decimals)
     except InputError as error:
         raise error.in_source(source) from None
+    return dataclasses.replace(derivation, rtol=rtol, atol=atol) if rtol or atol else derivation
+
+
+def _tolerance(doc: Doc) -> tuple[Decimal | None, Decimal | None]:
+    """The problem's ``tolerance = { rtol = …, atol = … }`` for checking answers, if any."""
+    if not doc.has("tolerance"):
+        return None, None
+    table = doc.table("tolerance")
+    table.only_keys(["rtol", "atol"])
+    bounds = []
+    for key in ("rtol", "atol"):
+        value = table.number(key, None)
+        if value is not None and not (value.is_Rational and 0 <= value <= 1):
+            raise table.error("must be a number between 0 and 1", key)
+        bounds.append(None if value is None else decimal_of_rational(value))
+    return bounds[0], bounds[1]
 
 
 def load(problem: str) -> Derivation:

@@ -36,6 +36,18 @@ def _decimals(text: str) -> int:
     return value
 
 
+def _fraction(text: str):
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value.is_finite() or not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1")
+    return value
+
+
 def _add_output_options(parser: argparse.ArgumentParser) -> None:
     from solver.render import FORMATS
 
@@ -72,6 +84,21 @@ def build_parser() -> argparse.ArgumentParser:
                                    parents=[common])
     template.add_argument("problem", metavar="PROBLEM", help="built-in name or TOML file")
     template.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+
+    check = commands.add_parser("check", help="check answer files step by step", parents=[common])
+    check.add_argument("problem", metavar="PROBLEM", help="built-in name or TOML file")
+    check.add_argument("answers", nargs="+", metavar="ANSWERS", help="answer files (TOML)")
+    check.add_argument("--format", choices=("terminal", "json"), default="terminal",
+                       help="output format (default: terminal)")
+    check.add_argument("--decimals", type=_decimals, default=None, metavar="N",
+                       help="display precision of the problem, used in the tolerance (default: the problem's, else 4)")
+    check.add_argument("--rtol", type=_fraction, default=None, metavar="R",
+                       help="accept within R × |expected| (replaces the written-precision rule)")
+    check.add_argument("--atol", type=_fraction, default=None, metavar="A",
+                       help="accept within A (replaces the written-precision rule)")
+    check.add_argument("--gradescope", metavar="FILE", help="also write Gradescope's results.json to FILE")
+    check.add_argument("--details", action="store_true", help="with several files, show each file's table too")
+    check.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     return parser
 
 
@@ -131,7 +158,19 @@ def cmd_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"list": cmd_list, "solve": cmd_solve, "template": cmd_template, **{k: cmd_solve for k in KINDS}}
+def cmd_check(args: argparse.Namespace) -> int:
+    from solver.check_command import run_check
+
+    return run_check(args)
+
+
+_COMMANDS = {
+    "list": cmd_list,
+    "solve": cmd_solve,
+    "template": cmd_template,
+    "check": cmd_check,
+    **{k: cmd_solve for k in KINDS},
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

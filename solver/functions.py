@@ -26,7 +26,7 @@ class sigmoid(Function):
 
     @classmethod
     def eval(cls, x):
-        if x.is_Number:
+        if x.is_number:
             return 1 / (1 + sympy.exp(-x))
         return None
 
@@ -57,8 +57,8 @@ class relu(Function):
 
     @classmethod
     def eval(cls, x):
-        if x.is_Number:
-            return x if x > 0 else S.Zero
+        if x.is_number and x.is_extended_real:
+            return x if x.is_positive else S.Zero
         return None
 
     def fdiff(self, argindex=1):
@@ -83,12 +83,13 @@ class relu_prime(Function):
 
     @classmethod
     def eval(cls, x, at_zero):
-        if x.is_Number:
-            if x > 0:
+        if x.is_number:
+            if x.is_positive:
                 return S.One
-            if x < 0:
+            if x.is_negative:
                 return S.Zero
-            return at_zero
+            if x.is_zero:
+                return at_zero
         return None
 
     def _sympystr(self, printer):
@@ -118,8 +119,11 @@ class leaky_relu(Function):
 
     @classmethod
     def eval(cls, x, slope):
-        if x.is_Number and slope.is_Number:
-            return x if x >= 0 else slope * x
+        if x.is_number and slope.is_number:
+            if x.is_nonnegative:
+                return x
+            if x.is_negative:
+                return slope * x
         return None
 
     def fdiff(self, argindex=1):
@@ -154,12 +158,13 @@ class leaky_relu_prime(Function):
 
     @classmethod
     def eval(cls, x, slope, at_zero):
-        if x.is_Number:
-            if x > 0:
+        if x.is_number:
+            if x.is_positive:
                 return S.One
-            if x < 0:
+            if x.is_negative:
                 return slope
-            return slope + (1 - slope) * at_zero
+            if x.is_zero:
+                return slope + (1 - slope) * at_zero
         return None
 
     def _sympystr(self, printer):

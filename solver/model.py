@@ -202,6 +202,9 @@ class Derivation:
     sections: tuple[Section, ...]
     decimals: int = 4
     description: Text = field(default=())
+    #: The problem's own tolerance for checking answers (its ``tolerance`` table), if it sets one.
+    rtol: Decimal | None = None
+    atol: Decimal | None = None
 
     @cached_property
     def steps(self) -> tuple[Step, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 _SUBSCRIPTS = str.maketrans("0123456789+-()", "₀₁₂₃₄₅₆₇₈₉₊₋₍₎")
@@ -55,7 +56,7 @@ def name(base: str, index: int | str | None = None, *, hat: bool = False) -> Not
     text, latex = _GREEK.get(base, (base, base))
     plain = base + ("hat" if hat else "")
     if hat:
-        text = text + "\u0302"
+        text = unicodedata.normalize("NFC", text + "\u0302")
         latex = rf"\hat{{{latex}}}"
     if index is not None:
         text += subscript(str(index))

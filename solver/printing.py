@@ -204,7 +204,7 @@ _TEXT_SPECIAL = {
     fn.transpose: _text_transpose,
     fn.hadamard: _text_hadamard,
     fn.ones_like: lambda printer, expr: "𝟏",
-    fn.softmax_jacobian: lambda printer, expr: f"J(" + printer._print(expr.args[0]) + ")",
+    fn.softmax_jacobian: lambda printer, expr: "J(" + printer._print(expr.args[0]) + ")",
     fn.hadamard_div: lambda printer, expr: " ⊘ ".join(printer.parenthesize(a, PRECEDENCE["Mul"]) for a in expr.args),
 }
 

@@ -8,7 +8,8 @@ from solver.model import Derivation
 
 HEADER = """\
 # Answer file for {problem}: {title}
-# Write each value you computed after its key; keys you leave blank ("") or delete are not marked.
+# Write each value you computed after its key. A key left blank ("") is marked invalid (no answer);
+# delete the keys you were not asked for.
 # Values may be numbers (1.0583), text holding fractions or expressions ("1/3", "0.02 - 0.01*(-1.9164)"),
 # and arrays for vectors and matrices ([1, 2] or [[1, 2], [3, 4]]); one element may be given as s1.W1[1,2].
 """

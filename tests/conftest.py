@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_solver(*args: str, input: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+def run_solver(*args: str, input: str | None = None, timeout: float = 120, env: dict | None = None):
     """Run ``python -m solver ARGS`` in a fresh process from the project root."""
     return subprocess.run(
         [sys.executable, "-m", "solver", *args],
@@ -20,6 +21,7 @@ def run_solver(*args: str, input: str | None = None, timeout: float = 120) -> su
         text=True,
         input=input,
         timeout=timeout,
+        env={**os.environ, **(env or {})},
     )
 
 

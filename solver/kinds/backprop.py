@@ -13,10 +13,10 @@ import sympy
 from sympy import Rational, S
 
 from solver import functions as fn
-from solver.builder import Builder, cells_of
+from solver.builder import Builder, as_matrix, cells_of
 from solver.kinds import COMMON_KEYS
 from solver.errors import InputError
-from solver.model import Derivation, Math, Quantity, Step, Value
+from solver.model import Derivation, Math, Mistake, Quantity, Step, Value
 from solver.notation import Notation, for_sample, name, partial
 from solver.problem_file import Doc
 
@@ -73,9 +73,14 @@ class Network:
         n_in, n_out = self.sizes[layer - 1], self.sizes[layer]
         return (n_in, n_out) if self.layout == "in_out" else (n_out, n_in)
 
+    @property
+    def batch_length(self) -> int:
+        """Samples per update (the last batch of an epoch may have fewer)."""
+        return {"sgd": 1, "minibatch": self.batch_size, "batch": len(self.samples)}[self.mode]
+
     def batches(self) -> list[list[tuple[sympy.Matrix, sympy.Matrix]]]:
         """The samples of each update, in order, across all epochs."""
-        size = {"sgd": 1, "minibatch": self.batch_size, "batch": len(self.samples)}[self.mode]
+        size = self.batch_length
         per_epoch = [list(self.samples[i : i + size]) for i in range(0, len(self.samples), size)]
         return per_epoch * self.epochs
 
@@ -211,6 +216,28 @@ def _minus(term: sympy.Basic) -> sympy.Basic:
     return sympy.Mul(-1, term, evaluate=False)
 
 
+# --- common mistakes, as alternative formulas the checker tries on a wrong answer --------------
+
+REVERSED_ERROR = "The error was taken as y − ŷ instead of ŷ − y, which flips the sign of the gradient."
+GRADIENT_WITHOUT_HALF = "This is the derivative of (ŷ − y)², the loss without its ½; with L = ½(ŷ − y)² the 2 cancels."
+LOSS_WITHOUT_HALF = "The ½ of L = ½(ŷ − y)² is missing."
+NO_ACTIVATION_DERIVATIVE = "A chain-rule factor is missing: the derivative of the activation function."
+NO_DOWNSTREAM_WEIGHT = "A chain-rule factor is missing: the weight the error flows back through."
+NO_INPUT = "A chain-rule factor is missing: the input to the layer (x or the previous activation)."
+RELU_PRIME_ONE = "ReLU′(0) was taken as 1; at a pre-activation of exactly 0 this problem takes it as 0."
+UPDATED_WEIGHT = "The backward pass used a weight already updated in this step; it must use the weight before the update."
+STALE_WEIGHT = "The forward pass used the parameters from before the previous update instead of the updated ones."
+SIGN_FLIPPED = "The update went uphill: it must subtract η·gradient, not add it."
+NO_LEARNING_RATE = "The learning rate η was left out of the update."
+LEARNING_RATE_TWICE = "The learning rate η was applied twice."
+SUM_NOT_MEAN = "The batch gradient is the mean over the samples, not their sum."
+
+
+def mistake(id: str, diagnosis: str, cells) -> Mistake:
+    """A mistake variant with per-cell formulas."""
+    return Mistake(id, diagnosis, tuple(as_matrix(cells)))
+
+
 class _Writer:
     """Writes the steps of every update of one network into a builder."""
 
@@ -220,6 +247,9 @@ class _Writer:
         self.scalar = net.is_scalar
         self.L = net.depth
         self.expansions: dict[sympy.Symbol, sympy.Basic] = {}
+        self.chain: dict[sympy.Symbol, tuple] = {}
+        self.eta: Quantity | None = None
+        self.previous: dict | None = None
 
     # notation ---------------------------------------------------------------------------------
 
@@ -257,8 +287,8 @@ class _Writer:
         expanded = _flatten(expanded)
         return None if expanded == formula else expanded
 
-    def _backward(self, key: str, notation: Notation, formula: sympy.Basic, cells) -> Step:
-        step = self.b.step(key, notation, formula, cells, expanded=self._expand(formula))
+    def _backward(self, key: str, notation: Notation, formula: sympy.Basic, cells, mistakes=()) -> Step:
+        step = self.b.step(key, notation, formula, cells, expanded=self._expand(formula), mistakes=mistakes)
         if self.scalar:
             self.expansions[step.symbol] = step.expanded if step.expanded is not None else formula
         return step
@@ -290,17 +320,20 @@ class _Writer:
             "softmax": lambda: fn.softmax(z),
         }[activation]()
 
-    def _derivative(self, activation: str, z: Quantity, a: Quantity) -> tuple[sympy.Matrix, sympy.Basic]:
+    def _derivative(self, activation: str, z: Quantity, a: Quantity, at_zero=None, note=True):
         """f′(z) per cell and for display, written through the activation a where that is the custom."""
         zc, ac = cells_of(z), cells_of(a)
-        h0, slope = self.net.relu_prime_at_zero, self.net.leaky_slope
+        h0 = self.net.relu_prime_at_zero if at_zero is None else at_zero
+        slope = self.net.leaky_slope
         if activation == "identity":
             return zc.applyfunc(lambda v: S.One), S.One
         if activation == "relu":
-            self._note_zero(z, "ReLU")
+            if note:
+                self._note_zero(z, "ReLU")
             return zc.applyfunc(lambda v: fn.relu_prime(v, h0)), fn.relu_prime(z.symbol, h0)
         if activation == "leaky_relu":
-            self._note_zero(z, "LeakyReLU")
+            if note:
+                self._note_zero(z, "LeakyReLU")
             return (zc.applyfunc(lambda v: fn.leaky_relu_prime(v, slope, h0)),
                     fn.leaky_relu_prime(z.symbol, slope, h0))
         if activation == "sigmoid":
@@ -328,12 +361,16 @@ class _Writer:
         for layer in range(1, self.L + 1):
             W, bias = params[layer]
             if net.layout == "in_out" and not self.scalar:
-                cells = cells_of(a_prev) * cells_of(W) + cells_of(bias)
+                affine = lambda w, c: cells_of(a_prev) * cells_of(w) + cells_of(c)  # noqa: E731
                 display = _sum(_product(a_prev.symbol, W.symbol), bias.symbol)
             else:
-                cells = cells_of(W) * cells_of(a_prev) + cells_of(bias)
+                affine = lambda w, c: cells_of(w) * cells_of(a_prev) + cells_of(c)  # noqa: E731
                 display = _sum(_product(W.symbol, a_prev.symbol), bias.symbol)
-            z = self.b.step(f"{prefix}z{layer}", self._name("z", layer, sample=sample), display, cells)
+            mistakes = []
+            if self.previous is not None:
+                mistakes.append(mistake("stale_weight", STALE_WEIGHT, affine(*self.previous[layer])))
+            z = self.b.step(f"{prefix}z{layer}", self._name("z", layer, sample=sample), display,
+                            affine(W, bias), mistakes=mistakes)
             activation = net.activations[layer - 1]
             last = layer == self.L
             key = f"{prefix}yhat" if last else f"{prefix}a{layer}"
@@ -350,8 +387,8 @@ class _Writer:
         pairs = list(zip(yhat.cells, y.cells))
         if loss in ("half_mse", "mse"):
             terms = [sympy.Pow(_sum(p, _minus(t)), 2, evaluate=False) for p, t in pairs]
-            cells = sum((p - t) ** 2 for p, t in pairs)
             scale = Rational(1, 2) if loss == "half_mse" else Rational(1, k)
+            cells = scale * sum((p - t) ** 2 for p, t in pairs)
         elif loss == "cross_entropy":
             terms = [_product(t, sympy.log(p, evaluate=False)) for p, t in pairs]
             cells = -sum(t * sympy.log(p) for p, t in pairs)
@@ -364,7 +401,9 @@ class _Writer:
             scale = S.NegativeOne if k == 1 else Rational(-1, k)
         body = _sum(*terms)
         display = body if scale == 1 else _product(scale, body)
-        return self.b.step(f"{prefix}loss", self._name("L", sample=sample), _flatten(display), cells)
+        mistakes = [mistake("loss_without_half", LOSS_WITHOUT_HALF, 2 * cells)] if loss == "half_mse" else []
+        return self.b.step(f"{prefix}loss", self._name("L", sample=sample), _flatten(display), cells,
+                           mistakes=mistakes)
 
     def backward(self, prefix: str, x: Quantity, y: Quantity, sample: int | None, params, fwd: dict) -> dict:
         net, grads = self.net, {}
@@ -389,7 +428,11 @@ class _Writer:
                            div(_sum(one, _minus(y.symbol)), _sum(one, _minus(yhat.symbol))))
             if k > 1:
                 display = _product(Rational(1, k), display)
-        dyhat = self._backward(f"{prefix}dL_dyhat", self._grad_name(yhat.notation, sample), display, cells)
+        mistakes = [mistake("target_minus_prediction", REVERSED_ERROR, -cells)]
+        if net.loss == "half_mse":
+            mistakes.append(mistake("loss_without_half", GRADIENT_WITHOUT_HALF, 2 * cells))
+        dyhat = self._backward(f"{prefix}dL_dyhat", self._grad_name(yhat.notation, sample), display, cells,
+                               mistakes)
 
         delta = self._output_delta(prefix, sample, fwd, y, dyhat)
         for layer in range(self.L, 0, -1):
@@ -397,17 +440,32 @@ class _Writer:
             W, _ = params[layer]
             grads[layer] = self._layer_gradients(prefix, sample, layer, delta, a_prev, params)
             if layer > 1:
-                if net.layout == "in_out" and not self.scalar:
-                    cells = cells_of(delta) * cells_of(W).T
-                    display = _product(delta.symbol, self._T(W.symbol))
-                else:
-                    cells = cells_of(W).T * cells_of(delta)
-                    display = _product(delta.symbol, W.symbol) if self.scalar else _product(
-                        self._T(W.symbol), delta.symbol)
-                a = fwd[f"a{layer - 1}"]
-                da = self._backward(f"{prefix}dL_da{layer - 1}", self._grad_name(a.notation, sample), display, cells)
-                delta = self._hidden_delta(prefix, sample, layer - 1, fwd, da)
+                delta = self._hidden_layer(prefix, sample, layer, fwd, delta, W, grads)
         return grads
+
+    def _hidden_layer(self, prefix, sample, layer: int, fwd: dict, delta: Step, W: Quantity, grads) -> Step:
+        """∂L/∂a and δ of the hidden layer below ``layer``, from δ of ``layer``."""
+        if self.net.layout == "in_out" and not self.scalar:
+            product = lambda w: cells_of(delta) * w.T  # noqa: E731
+            display = _product(delta.symbol, self._T(W.symbol))
+        else:
+            product = lambda w: w.T * cells_of(delta)  # noqa: E731
+            display = _product(delta.symbol, W.symbol) if self.scalar else _product(self._T(W.symbol), delta.symbol)
+        cells = product(cells_of(W))
+        mistakes = []
+        if delta.shape == cells.shape:
+            mistakes.append(mistake("missing_factor", NO_DOWNSTREAM_WEIGHT, cells_of(delta)))
+        if self.net.batch_length == 1:
+            dW = grads[layer][0]
+            updated = cells_of(W) - self.eta.cells[0] * cells_of(dW)
+            mistakes.append(mistake("updated_weight_in_backward", UPDATED_WEIGHT, product(updated)))
+        a = fwd[f"a{layer - 1}"]
+        da = self._backward(f"{prefix}dL_da{layer - 1}", self._grad_name(a.notation, sample), display, cells,
+                            mistakes)
+        return self._through_activation(
+            f"{prefix}delta{layer - 1}", self._name("delta", layer - 1, sample=sample),
+            self.net.activations[layer - 2], fwd[f"z{layer - 1}"], a, da, downstream=delta,
+        )
 
     def _output_delta(self, prefix: str, sample, fwd: dict, y: Quantity, dyhat: Step) -> Step:
         net, L = self.net, self.L
@@ -417,49 +475,72 @@ class _Writer:
         if net.loss == "cross_entropy":
             total = sympy.Add(*(v.exact for v in y.values), evaluate=True)
             if total == 1:
-                return self._backward(key, notation, _sum(yhat.symbol, _minus(y.symbol)), p - t)
-            self.b.note("The targets do not sum to 1, so ∂L/∂z is ŷ·Σy − y, not the usual ŷ − y.")
-            sum_y = _sum(*y.cells)
-            return self._backward(key, notation, _sum(_product(sum_y, yhat.symbol), _minus(y.symbol)),
-                                  p * sum(t) - t)
-        if net.loss == "binary_cross_entropy":
+                display, cells = _sum(yhat.symbol, _minus(y.symbol)), p - t
+            else:
+                self.b.note("The targets do not sum to 1, so ∂L/∂z is ŷ·Σy − y, not the usual ŷ − y.")
+                display = _sum(_product(_sum(*y.cells), yhat.symbol), _minus(y.symbol))
+                cells = p * sum(t) - t
+        elif net.loss == "binary_cross_entropy":
             k = len(y.cells)
             display = _sum(yhat.symbol, _minus(y.symbol))
-            return self._backward(key, notation, display if k == 1 else _product(Rational(1, k), display),
-                                  (p - t) / k)
-        if net.activations[-1] == "softmax":
+            display, cells = (display if k == 1 else _product(Rational(1, k), display)), (p - t) / k
+        elif net.activations[-1] == "softmax":
             g = cells_of(dyhat)
             n = len(p)
             cells = sympy.Matrix(*p.shape, [
                 sum(g[i] * p[i] * ((1 if i == j else 0) - p[j]) for i in range(n)) for j in range(n)])
             display = (_product(dyhat.symbol, fn.softmax_jacobian(yhat.symbol)) if net.layout == "in_out"
                        else _product(fn.softmax_jacobian(yhat.symbol), dyhat.symbol))
-            return self._backward(key, notation, display, cells)
-        return self._through_activation(key, notation, net.activations[-1], z, yhat, dyhat)
+        else:
+            return self._through_activation(key, notation, net.activations[-1], z, yhat, dyhat)
+        reversed_error = mistake("target_minus_prediction", REVERSED_ERROR, -cells)
+        return self._backward(key, notation, display, cells, [reversed_error])
 
-    def _hidden_delta(self, prefix: str, sample, layer: int, fwd: dict, da: Step) -> Step:
-        key, notation = f"{prefix}delta{layer}", self._name("delta", layer, sample=sample)
-        return self._through_activation(key, notation, self.net.activations[layer - 1],
-                                        fwd[f"z{layer}"], fwd[f"a{layer}"], da)
-
-    def _through_activation(self, key, notation, activation, z, a, upstream: Step) -> Step:
+    def _through_activation(self, key, notation, activation, z, a, upstream: Step, downstream=None) -> Step:
+        """δ = upstream ⊙ f′(z), with the chain-rule slips a student can make at this step."""
         derivative_cells, derivative = self._derivative(activation, z, a)
-        cells = sympy.Matrix(*upstream.shape, [u * d for u, d in zip(cells_of(upstream), derivative_cells)])
+        times = lambda u, d: sympy.Matrix(*u.shape, [x * y for x, y in zip(u, d)])  # noqa: E731
+        cells = times(cells_of(upstream), derivative_cells)
         factors = derivative.args if derivative.func is fn.hadamard else (derivative,)
         display = upstream.symbol if derivative == 1 else self._elementwise(upstream.symbol, *factors)
-        return self._backward(key, notation, _flatten(display), cells)
+        mistakes = []
+        if activation in ("relu", "leaky_relu") and self.net.relu_prime_at_zero != 1:
+            # first: at a pre-activation of exactly 0 it is the more specific reading of the slip
+            at_one, _ = self._derivative(activation, z, a, at_zero=S.One, note=False)
+            mistakes.append(mistake("relu_prime_zero_as_one", RELU_PRIME_ONE, times(cells_of(upstream), at_one)))
+        if derivative != 1:
+            mistakes.append(mistake("missing_factor", NO_ACTIVATION_DERIVATIVE, cells_of(upstream)))
+        if downstream is not None and downstream.shape == upstream.shape:
+            mistakes.append(mistake("missing_factor", NO_DOWNSTREAM_WEIGHT, times(cells_of(downstream),
+                                                                                   derivative_cells)))
+        else:
+            mistakes.append(mistake("target_minus_prediction", REVERSED_ERROR, -cells))
+        step = self._backward(key, notation, _flatten(display), cells, mistakes)
+        self.chain[step.symbol] = (upstream, mistakes)
+        return step
 
     def _layer_gradients(self, prefix, sample, layer, delta: Step, a_prev: Quantity, params) -> tuple[Step, Step]:
         W, bias = params[layer]
         if self.scalar:
-            cells, display = cells_of(delta) * cells_of(a_prev), _product(delta.symbol, a_prev.symbol)
+            outer = lambda d: d * cells_of(a_prev)  # noqa: E731
+            display = _product(delta.symbol, a_prev.symbol)
         elif self.net.layout == "in_out":
-            cells, display = cells_of(a_prev).T * cells_of(delta), _product(self._T(a_prev.symbol), delta.symbol)
+            outer = lambda d: cells_of(a_prev).T * d  # noqa: E731
+            display = _product(self._T(a_prev.symbol), delta.symbol)
         else:
-            cells, display = cells_of(delta) * cells_of(a_prev).T, _product(delta.symbol, self._T(a_prev.symbol))
-        dW = self._backward(f"{prefix}dL_dW{layer}", self._grad_name(W.notation, sample), display, cells)
+            outer = lambda d: d * cells_of(a_prev).T  # noqa: E731
+            display = _product(delta.symbol, self._T(a_prev.symbol))
+        cells = outer(cells_of(delta))
+        # the slips made in δ itself, carried into the gradient
+        upstream, delta_mistakes = self.chain.get(delta.symbol, (None, []))
+        slips = [m for m in delta_mistakes if m.id == "missing_factor"]
+        dW_mistakes = [mistake(m.id, m.diagnosis, outer(sympy.Matrix(*delta.shape, m.cell_formulas))) for m in slips]
+        if cells.shape == delta.shape:
+            dW_mistakes.insert(0, mistake("missing_factor", NO_INPUT, cells_of(delta)))
+        dW = self._backward(f"{prefix}dL_dW{layer}", self._grad_name(W.notation, sample), display, cells,
+                            dW_mistakes)
         db = self._backward(f"{prefix}dL_db{layer}", self._grad_name(bias.notation, sample), delta.symbol,
-                            cells_of(delta))
+                            cells_of(delta), slips)
         return dW, db
 
     # one update --------------------------------------------------------------------------------
@@ -467,7 +548,7 @@ class _Writer:
     def update(self, k: int, epoch: int, batch, params, eta: Quantity) -> dict:
         net = self.net
         title = f"Update {k}" + (f" (epoch {epoch})" if net.epochs > 1 else "")
-        in_batch = net.mode != "sgd" and net.batch_size != 1
+        in_batch = net.batch_length > 1
         per_sample = []
         for j, (x_value, y_value) in enumerate(batch, start=1):
             prefix = f"s{k}.sample{j}." if in_batch else f"s{k}."
@@ -493,8 +574,9 @@ class _Writer:
 
         def mean(key: str, notation: Notation, steps: list[Step]) -> Step:
             display = _product(Rational(1, n), _sum(*(s.symbol for s in steps))) if n > 1 else steps[0].symbol
-            cells = sum((cells_of(s) for s in steps), sympy.zeros(*steps[0].shape)) / n
-            return self.b.step(key, notation, display, cells)
+            total = sum((cells_of(s) for s in steps), sympy.zeros(*steps[0].shape))
+            mistakes = [mistake("sum_instead_of_mean", SUM_NOT_MEAN, total)] if n > 1 else []
+            return self.b.step(key, notation, display, total / n, mistakes=mistakes)
 
         mean(f"s{k}.loss", name("L"), [fwd["loss"] for fwd, _ in per_sample])
         grads = {}
@@ -509,17 +591,33 @@ class _Writer:
     def _apply(self, k: int, title: str, grads: dict, params: dict, eta: Quantity) -> dict:
         self.b.section(f"{title} · parameter update")
         new_params, rows = {}, []
+        every_gradient = [g for layer in range(1, self.L + 1) for g in grads[layer]]
+        rate = eta.cells[0]
         for layer in range(1, self.L + 1):
             updated = []
             for index, (old, grad) in enumerate(zip(params[layer], grads[layer])):
                 letter = "W" if index == 0 else "b"
                 display = _sum(old.symbol, _minus(_product(eta.symbol, grad.symbol)))
-                cells = cells_of(old) - eta.cells[0] * cells_of(grad)
-                new = self.b.step(f"s{k}.{letter}{layer}", old.notation, display, cells, relation="←")
+                cells = cells_of(old) - rate * cells_of(grad)
+                mistakes = [
+                    mistake("update_sign_flipped", SIGN_FLIPPED, cells_of(old) + rate * cells_of(grad)),
+                    mistake("learning_rate_missing", NO_LEARNING_RATE, cells_of(old) - cells_of(grad)),
+                    mistake("learning_rate_twice", LEARNING_RATE_TWICE, cells_of(old) - rate**2 * cells_of(grad)),
+                ]
+                mistakes += [
+                    mistake("swapped_gradient", f"The update used {other.notation.text} instead of "
+                            f"{grad.notation.text}: the gradient of another parameter.",
+                            cells_of(old) - rate * cells_of(other))
+                    for other in every_gradient
+                    if other is not grad and other.shape == grad.shape
+                ]
+                new = self.b.step(f"s{k}.{letter}{layer}", old.notation, display, cells, relation="←",
+                                  mistakes=mistakes)
                 rows.append((Math(new.symbol), Value(old), Value(grad), Value(new)))
                 updated.append(new)
             new_params[layer] = tuple(updated)
         self.b.table(f"Parameters in update {k}", ("Parameter", "Before", "Gradient", "After"), rows)
+        self.previous = params
         return new_params
 
 
@@ -544,6 +642,7 @@ def build(doc: Doc, problem: str, decimals: int) -> Derivation:
     writer = _Writer(net, builder)
     builder.section("Given")
     eta = builder.given("eta", name("eta"), net.learning_rate)
+    writer.eta = eta
     params = {}
     for layer in range(1, net.depth + 1):
         params[layer] = (

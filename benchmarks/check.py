@@ -1,0 +1,74 @@
+"""Throughput of ``check``: 2,000 full answer files for relu-111-sgd graded in one run.
+
+    python benchmarks/check.py [--files N] [--jobs J]
+
+Writes N answer files with every key (some exact, some rounded or truncated, some with a slip
+carried forward), times ``python -m solver check relu-111-sgd FILES... --format json`` once, and
+subtracts the start-up of a one-file run. Target: at least 1,500 files/s on one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def answer_files(directory: Path, count: int) -> list[str]:
+    """Full answer files: the exact values written to 2–6 places, sometimes with one slip."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from solver.catalog import load
+
+    steps = load("relu-111-sgd").steps
+    rng = random.Random(7)
+    paths = []
+    for n in range(count):
+        places = rng.choice([2, 3, 4, 6])
+        slip = rng.randrange(len(steps)) if rng.random() < 0.3 else None
+        lines = []
+        for i, step in enumerate(steps):
+            value = step.values[0].approx
+            if i == slip:
+                value += Decimal(rng.choice([-2, -1, 1, 2])) / 100
+            lines.append(f"{step.key} = {value:.{places}f}")
+        path = directory / f"student-{n:04d}.toml"
+        path.write_text("\n".join(lines) + "\n")
+        paths.append(str(path))
+    return paths
+
+
+def timed(args: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "solver", *args], stdout=subprocess.DEVNULL, env=ENV,
+                   stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=2000)
+    parser.add_argument("--jobs", type=int, default=None, help="pass --jobs to check (default: its own)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = answer_files(Path(tmp), args.files)
+        extra = ["--jobs", str(args.jobs)] if args.jobs else []
+        common = ["check", "relu-111-sgd", "--format", "json", *extra]
+        timed([*common, paths[0]])  # warm the bytecode cache
+        one = min(timed([*common, paths[0]]) for _ in range(3))
+        many = timed([*common, *paths])
+    rate = args.files / (many - one)
+    print(f"{args.files} files in {many:.2f} s; one-file start-up {one:.2f} s; "
+          f"throughput {rate:.0f} files/s (target ≥ 1500)")
+    return 0 if rate >= 1500 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""``python -m solver check PROBLEM ANSWERS...``: grade answer files against one solved problem."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from solver import catalog, check_report
+from solver.answer_file import read_answers
+from solver.checker import CheckPlan, FileReport, Tolerance
+from solver.errors import InputError
+
+EXIT_OK, EXIT_WRONG, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def build_plan(args: argparse.Namespace) -> CheckPlan:
+    derivation = catalog.load(args.problem)
+    decimals = derivation.decimals if args.decimals is None else args.decimals
+    rtol, atol = (args.rtol, args.atol) if args.rtol is not None or args.atol is not None else (
+        derivation.rtol, derivation.atol)
+    return CheckPlan(derivation, Tolerance(decimals, rtol, atol))
+
+
+def grade(plan: CheckPlan, path: str) -> FileReport:
+    """One answer file's report; an unreadable file gives a report carrying the error."""
+    try:
+        entries = read_answers(Path(path), path)
+    except InputError as error:
+        return FileReport(path, error=str(error))
+    return plan.check(entries, path)
+
+
+def grade_all(plan: CheckPlan, paths: list[str], show_progress: bool) -> list[FileReport]:
+    if not show_progress:
+        return [grade(plan, path) for path in paths]
+    from rich.progress import Progress
+
+    reports = []
+    with Progress(transient=True, console=_stderr_console()) as progress:
+        task = progress.add_task("Checking", total=len(paths))
+        for path in paths:
+            reports.append(grade(plan, path))
+            progress.advance(task)
+    return reports
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(file=sys.stderr)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    if args.gradescope and len(args.answers) != 1:
+        raise InputError("--gradescope writes the results of one answer file; give exactly one")
+    plan = build_plan(args)
+    several = len(args.answers) > 1
+    reports = grade_all(plan, args.answers, show_progress=several and sys.stderr.isatty())
+    unreadable = [r for r in reports if r.error is not None]
+    if not several and unreadable:
+        raise InputError(unreadable[0].error.split(": ", 1)[1] if ": " in unreadable[0].error else unreadable[0].error,
+                         source=args.answers[0])
+    for report in unreadable:
+        sys.stderr.write(f"solver: error: {report.error}\n")
+    _write_output(args, plan, reports, several)
+    if args.gradescope:
+        _write_text(args.gradescope, json.dumps(check_report.gradescope_results(plan.derivation, reports[0]),
+                                                ensure_ascii=False, indent=2) + "\n")
+    if unreadable:
+        return EXIT_BAD_INPUT
+    return EXIT_OK if all(r.all_accepted for r in reports) else EXIT_WRONG
+
+
+def _write_output(args, plan: CheckPlan, reports: list[FileReport], several: bool) -> None:
+    if args.format == "json":
+        text = check_report.json_document(plan.derivation, reports)
+        if args.output:
+            _write_text(args.output, text)
+        else:
+            sys.stdout.write(text)
+        return
+    from rich.console import Console
+
+    handle = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    try:
+        console = Console(file=handle, highlight=False)
+        console.print(f"[bold]{plan.derivation.title}[/bold] [dim]({plan.derivation.problem})[/dim]")
+        if several and not args.details:
+            console.print(check_report.summary_table(reports))
+        else:
+            for report in reports:
+                if report.error is None:
+                    console.print(check_report.file_table(report))
+            if several:
+                console.print(check_report.summary_table(reports))
+    finally:
+        if args.output:
+            handle.close()
+
+
+def _write_text(path: str, text: str) -> None:
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"cannot write: {error.strerror}", source=path) from None
