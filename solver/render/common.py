@@ -162,6 +162,16 @@ def equation_text(
     return "".join(parts or ["0"]) + " = 0"
 
 
+def plain_equation(quantity: Quantity) -> str:
+    """An equation-valued quantity as plain text for programs and reports, ``-2*x1 + 5 = 0``."""
+
+    def number(v: Scalar) -> str:
+        text = sympy.sstr(v.exact) if v.exact is not None else plain_decimal(v.approx)
+        return text if v.exact is None or v.exact.is_Atom else f"({text})"
+
+    return equation_text(quantity, number, lambda n: n.plain, lambda c, v: f"{c}*{v}", "-")
+
+
 def _whole_multiple(values: tuple[Scalar, ...]) -> tuple[Scalar, ...]:
     """Rational coefficients times the positive factor that makes them coprime whole numbers."""
     if not all(v.is_rational for v in values) or all(v.exact == 0 for v in values):

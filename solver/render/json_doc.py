@@ -8,7 +8,7 @@ from solver import printing
 from solver.json_text import dumps
 from solver.model import Derivation, Quantity, Scalar, Step
 from solver.numbers import JSON_DIGITS, WORKING_DIGITS
-from solver.render.common import equation_text
+from solver.render.common import plain_equation
 from solver.render.terminal import fragments
 
 
@@ -31,12 +31,6 @@ def _shaped(quantity: Quantity, item):
     return [values[i : i + cols] for i in range(0, len(values), cols)]
 
 
-def _equation(quantity: Quantity) -> str:
-    """An equation-valued quantity as plain text, ``-2*x1 + 5 = 0``."""
-    number = lambda v: _exact_text(v) if v.exact is None or v.exact.is_Atom else f"({_exact_text(v)})"
-    return equation_text(quantity, number, lambda n: n.plain, lambda c, v: f"{c}*{v}", "-")
-
-
 def quantity_json(quantity: Quantity) -> dict:
     """The fields shared by givens and steps; a set adds its ``members``, an equation its text."""
     exact = all(v.exact is not None for v in quantity.values)
@@ -55,7 +49,7 @@ def quantity_json(quantity: Quantity) -> dict:
         out["members"] = list(quantity.members())
     if quantity.is_equation:
         out["variables"] = [n.plain for n in quantity.equation_of]
-        out["equation"] = _equation(quantity)
+        out["equation"] = plain_equation(quantity)
     return out
 
 
