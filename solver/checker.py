@@ -567,6 +567,8 @@ def _set_members(value: Any) -> list[str] | str:
         names = [v.strip() for v in value]
     elif isinstance(value, str):
         text = value.strip()
+        if not text:
+            return "empty: no answer written (write [] or \"{}\" for the empty set)"
         if text.startswith("{") and text.endswith("}"):
             text = text[1:-1]
         names = [part.strip() for part in text.replace(";", ",").split(",")] if text.strip() else []

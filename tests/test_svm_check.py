@@ -92,3 +92,16 @@ support_vectors = ["B", "C", "D", "G"]
         "support_vectors": ("correct", None),
         "xi.G": ("correct", None),
     }
+
+
+def test_a_set_follows_through_from_the_students_own_hyperplane(six):
+    # w = (−1, −1), b = 2 puts B and C (not D, F) at yᵢf(xᵢ) = 1: a consistent slip, marked once.
+    result = verdicts(six, 'w = [-1, -1]\nb = 2\nsupport_vectors = ["B", "C"]')
+    assert result["support_vectors"] == ("follows_through", None)
+    soft_w = "w = [-0.6667, -0.6667]\nb = 1.6667\n"
+    assert verdicts(six, soft_w + 'hyperplane = "x1 + x2 - 2.5 = 0"')["hyperplane"] == ("follows_through", None)
+
+
+def test_an_empty_answer_is_not_an_empty_set(six, soft):
+    assert verdicts(six, 'support_vectors = ""')["support_vectors"][0] == "invalid"
+    assert verdicts(six, "support_vectors = []")["support_vectors"] == ("wrong", "missing_support_vector")

@@ -217,6 +217,22 @@ def _max(terms: list) -> sympy.Basic:
     return terms[0] if len(terms) == 1 else sympy.Max(*terms, evaluate=False)
 
 
+#: How close to a boundary a value counts as on it, in a set's membership test.  Exact values are
+#: decided exactly (no rational from a hand-set problem comes this close without being equal);
+#: values carried from a student's decimals and computed at 60 digits have rounding far below it.
+MEMBERSHIP_SLACK = Rational(1, 10**40)
+
+
+def _is_zero(x: sympy.Basic) -> sympy.Basic:
+    """1 when |x| ≤ MEMBERSHIP_SLACK, else 0: a set's membership test for x = 0."""
+    return 1 - sympy.sign(sympy.Max(0, sympy.Abs(x) - MEMBERSHIP_SLACK, evaluate=False))
+
+
+def _is_positive(x: sympy.Basic) -> sympy.Basic:
+    """1 when x > MEMBERSHIP_SLACK, else 0: a set's membership test for x > 0."""
+    return sympy.sign(sympy.Max(0, x - MEMBERSHIP_SLACK, evaluate=False))
+
+
 # --- writing the derivation --------------------------------------------------------------------
 
 
@@ -563,23 +579,23 @@ class _Writer:
         if not soft:
             self._set_step("support_vectors", "SV", r"\mathrm{SV}",
                            fn.set_builder(P, sympy.Eq(_product(y_P, f_P), 1, evaluate=False)),
-                           [1 - sympy.Abs(sympy.sign(mi - 1)) for mi in m],
+                           [_is_zero(mi - 1) for mi in m],
                            "the support vectors are every point on the margin, yᵢ(w·xᵢ + b) = 1")
             return
         alpha_P, C = sympy.Symbol("alpha_P"), self.C
         alpha = [self.alpha[p.name].cells[0] for p in points]
         self._set_step("support_vectors", "SV", r"\mathrm{SV}",
                        fn.set_builder(P, sympy.Le(_product(y_P, f_P), 1, evaluate=False)),
-                       [_min([1, 1 + sympy.sign(1 - mi)]) for mi in m],
+                       [1 - _is_positive(mi - 1) for mi in m],
                        "the support vectors are every point on or inside the margin, yᵢ(w·xᵢ + b) ≤ 1")
         self._set_step("free_support_vectors", "free SV", r"\mathrm{SV}_{\mathrm{free}}",
                        fn.set_builder(P, sympy.Lt(0, alpha_P, evaluate=False),
                                       sympy.Lt(alpha_P, C.symbol, evaluate=False)),
-                       [sympy.sign(a) * sympy.sign(C.cells[0] - a) for a in alpha],
+                       [_is_positive(a) * _is_positive(C.cells[0] - a) for a in alpha],
                        "the free support vectors are those with 0 < αᵢ < C, which lie on the margin")
         self._set_step("bounded_support_vectors", "bounded SV", r"\mathrm{SV}_{\mathrm{bounded}}",
                        fn.set_builder(P, sympy.Eq(alpha_P, C.symbol, evaluate=False)),
-                       [1 - sympy.sign(C.cells[0] - a) for a in alpha],
+                       [_is_zero(C.cells[0] - a) for a in alpha],
                        "the bounded support vectors are those with αᵢ = C")
 
     def _certificate_notes(self, optimum: Optimum, soft: bool) -> None:
@@ -636,7 +652,7 @@ class _Writer:
         P = sympy.Symbol("P")
         self._set_step("support_vectors", "SV", r"\mathrm{SV}",
                        fn.set_builder(P, sympy.Eq(sympy.Abs(sympy.Function("f")(P)), 1, evaluate=False)),
-                       [1 - sympy.Abs(sympy.sign(sympy.Abs(self.f[p.name].cells[0]) - 1)) for p in self.p.points],
+                       [_is_zero(sympy.Abs(self.f[p.name].cells[0]) - 1) for p in self.p.points],
                        "the points on the margin are those with |w·x + b| = 1")
         self._assessment_notes(min_yf)
         if self.p.queries:
