@@ -41,12 +41,19 @@ def cell_symbols(key: str, shape: Shape) -> tuple[sympy.Symbol, ...]:
 
 
 class Builder:
-    """Accumulates sections of givens and steps for one derivation."""
+    """Accumulates sections of givens and steps for one derivation.
 
-    def __init__(self) -> None:
+    With ``symbolic=True`` the givens' cells are the problem's free symbols, and every step's
+    ``symbolic`` defaults to its cell formulas with earlier steps' cells replaced by their own
+    ``symbolic`` expressions: each quantity written out in the givens alone.
+    """
+
+    def __init__(self, *, symbolic: bool = False) -> None:
         self._sections: list[Section] = []
         self._open: dict | None = None
         self._scalars: dict[sympy.Symbol, Scalar] = {}
+        self._symbolic: dict[sympy.Symbol, sympy.Basic] | None = {} if symbolic else None
+        self._display_names: dict[sympy.Symbol, Notation] = {}
 
     # --- sections ---------------------------------------------------------------------------
 
@@ -111,6 +118,9 @@ class Builder:
             values = tuple(self.evaluate(f) for f in formulas)
         except ArithmeticError as error:
             raise InputError(f"{key} cannot be computed: {error or type(error).__name__}") from None
+        if symbolic is None and self._symbolic is not None:
+            with sympy.evaluate(True):
+                symbolic = [f.xreplace(self._symbolic) for f in formulas]
         step = Step(
             key=key,
             notation=notation,
@@ -159,9 +169,17 @@ class Builder:
         """The value of a cell built so far."""
         return self._scalars[symbol]
 
+    def display_symbol(self, name: str, notation: Notation) -> sympy.Symbol:
+        """A display-only symbol, such as a generic index pᵢ in a note, printed as ``notation``."""
+        symbol = sympy.Symbol(f"_display.{name}")
+        self._display_names[symbol] = notation
+        return symbol
+
     def _remember(self, quantity: Quantity) -> None:
         for cell, value in zip(quantity.cells, quantity.values):
             self._scalars[cell] = value
+        if self._symbolic is not None and isinstance(quantity, Step) and quantity.symbolic is not None:
+            self._symbolic.update(zip(quantity.cells, quantity.symbolic))
 
     @staticmethod
     def _whole_symbol(key: str, shape: Shape, cells: tuple[sympy.Symbol, ...]) -> sympy.Symbol:
@@ -170,7 +188,8 @@ class Builder:
     def build(self, *, problem: str, kind: str, title: str, decimals: int, description: Text = ()) -> Derivation:
         """The finished derivation."""
         self._close()
-        return Derivation(problem, kind, title, tuple(self._sections), decimals, description)
+        return Derivation(problem, kind, title, tuple(self._sections), decimals, description,
+                          display_names=tuple(self._display_names.items()))
 
 
 def cells_of(quantity: Quantity) -> sympy.Matrix:
