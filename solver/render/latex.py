@@ -25,9 +25,16 @@ _UNICODE = {
     "−": "$-$", "·": "$\\cdot$", "×": "$\\times$", "½": "$\\frac{1}{2}$", "‖": "$\\|$",
     "ŷ": "$\\hat{y}$", "²": "$^{2}$", "³": "$^{3}$", "Σ": "$\\Sigma$", "∂": "$\\partial$",
     "⊙": "$\\odot$", "≈": "$\\approx$", "≤": "$\\leq$", "≥": "$\\geq$", "′": "$'$", "→": "$\\to$",
-    "←": "$\\leftarrow$", "√": "$\\surd$", "σ": "$\\sigma$", "η": "$\\eta$", "δ": "$\\delta$",
+    "←": "$\\leftarrow$", "ℝ": "$\\mathbb{R}$", "√": "$\\surd$", "σ": "$\\sigma$", "η": "$\\eta$", "δ": "$\\delta$",
     "α": "$\\alpha$", "ξ": "$\\xi$", "λ": "$\\lambda$", "ᵀ": "$^{\\top}$", "‘": "`", "’": "'",
     "“": "``", "”": "''", "–": "--", "—": "---", "…": "\\ldots{}", "\u0302": "",
+}
+
+
+#: Unicode sub- and superscripts the terminal texts use (xᵢ, w⁽¹⁾), as LaTeX scripts.
+_SCRIPTS = {
+    **{char: f"$_{{{plain}}}$" for char, plain in zip("ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₍₎", "aehijklmnoprstuvx()")},
+    **{char: f"$^{{{plain}}}$" for char, plain in zip("⁰¹⁴⁵⁶⁷⁸⁹⁽⁾", "01456789()")},
 }
 
 
@@ -39,6 +46,8 @@ def escape(text: str) -> str:
             out.append(_SPECIAL[char])
         elif char in _UNICODE:
             out.append(_UNICODE[char])
+        elif char in _SCRIPTS:
+            out.append(_SCRIPTS[char])
         elif "₀" <= char <= "₉":
             out.append(f"$_{{{ord(char) - ord('₀')}}}$")
         elif ord(char) < 0x250 and char.isprintable():
@@ -116,7 +125,7 @@ def _step_rows(step: Step, derivation: Derivation, decimals: int) -> list[str]:
     """Aligned rows: the name and formula first, then each further form on its own line."""
     parts = step_parts(step, derivation, decimals)
     parts[-1] += " " + value(step, decimals)
-    key = f"\text{{\texttt{{{escape(step.key)}}}}}"
+    key = rf"\text{{\texttt{{{escape(step.key)}}}}}"
     rows = [f"  &{key} & {step.notation.latex} &{relation(step)} {parts[0]}"]
     rows += [f"  & & &= {part}" for part in parts[1:]]
     return rows
