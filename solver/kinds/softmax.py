@@ -491,6 +491,7 @@ def build_network(doc: Doc, problem: str, decimals: int) -> Derivation:
 
 def build(doc: Doc, problem: str, decimals: int) -> Derivation:
     """A softmax problem: logits alone (``[softmax]``) or a network with a softmax output (``[network]``)."""
+    doc.only_keys([*COMMON_KEYS, "softmax", "network", "parameters", "sample"])
     if doc.has("network"):
         return build_network(doc, problem, decimals)
     if doc.has("softmax"):
