@@ -251,7 +251,10 @@ class TexPrinter(_OrderedParenthesize, LatexPrinter):
         ) or "1"
         if not denominator:
             return top
-        bottom = r" \cdot ".join(self.parenthesize(a, PRECEDENCE["Mul"]) for a in denominator)
+        if len(numerator) == 1 and not numerator[0].is_Rational:
+            top = self._print(numerator[0])  # a fraction bar groups on its own
+        bottom = (self._print(denominator[0]) if len(denominator) == 1
+                  else r" \cdot ".join(self.parenthesize(a, PRECEDENCE["Mul"]) for a in denominator))
         return rf"\frac{{{top}}}{{{bottom}}}"
 
 
