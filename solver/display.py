@@ -16,6 +16,11 @@ def _basic(value: sympy.Basic | int) -> sympy.Basic:
     return value if isinstance(value, sympy.Basic) else sympy.Integer(value)
 
 
+def _is_plain_number(value: sympy.Basic) -> bool:
+    """A number, or a number to a numeric power (the 1/2 of x/2)."""
+    return value.is_Number or (value.is_Pow and value.base.is_Number and value.exp.is_Number)
+
+
 def sum_of(terms: Sequence[sympy.Basic]) -> sympy.Basic:
     """t₁ + t₂ + …, nested sums merged; a single term is itself, no term is 0."""
     flat = [part for term in map(_basic, terms) for part in (term.args if term.is_Add else (term,))]
@@ -25,11 +30,15 @@ def sum_of(terms: Sequence[sympy.Basic]) -> sympy.Basic:
 
 
 def product_of(factors: Sequence[sympy.Basic]) -> sympy.Basic:
-    """f₁·f₂·…, nested products merged and numbers gathered in front (½·2 is 1, and is left out)."""
+    """f₁·f₂·…, nested products merged and numbers gathered in front (½·2 is 1, and is left out).
+
+    A product of a single factor is that factor; of none, 1.
+    """
     flat = [part for factor in map(_basic, factors) for part in (factor.args if factor.is_Mul else (factor,))]
+    numbers = [f for f in flat if _is_plain_number(f)]
     with sympy.evaluate(True):
-        coefficient = sympy.Mul(*(f for f in flat if f.is_Number))
-    rest = [f for f in flat if not f.is_Number]
+        coefficient = sympy.Mul(*(sympy.Pow(*f.args) if f.is_Pow else f for f in numbers))
+    rest = [f for f in flat if not _is_plain_number(f)]
     if coefficient == 0:
         return S.Zero
     if coefficient != 1 or not rest:

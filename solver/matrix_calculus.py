@@ -265,8 +265,14 @@ class Calculus:
         func, args = expr.func, expr.args
         if func in ELEMENTWISE:
             inner = args[0]
-            local = fn.prime(expr) if self.is_scalar(inner) else fn.diag(fn.prime(expr))
-            return self.chain([local, self.jacobian(inner, var)])
+            scalar = self.is_scalar(inner)
+            if func is sympy.exp:
+                slope = expr
+            elif func is sympy.log and scalar:
+                slope = sympy.Pow(inner, -1, evaluate=False)
+            else:
+                slope = fn.prime(expr)
+            return self.chain([slope if scalar else fn.diag(slope), self.jacobian(inner, var)])
         if func is fn.transpose:
             self._vector(args[0])
             return self.jacobian(args[0], var)

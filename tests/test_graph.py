@@ -305,6 +305,7 @@ BAD_GRAPHS = [
     (graph_file("x = [1, 2]", 'E = "x^2"'), "cannot raise a 2×1 to a power"),
     (graph_file("x = [1, 2]", 'E = "norm(x)"', extra="[shapes]\nE = [2, 1]"), "nodes.E: is 1×1, but [shapes] declares"),
     (graph_file("x = [1, 2]", 'E = "norm(x)"', extra="[shapes]\nx = [3, 1]"), "inputs.x: declared 3×1"),
+    (graph_file("x = 1", 'E = "x"', extra="[shapes]\nq = [1, 1]"), "shapes.q: is neither an input nor a node"),
     (graph_file("x = 1", 'E = "x"', 'of = "F"\nwrt = "x"'), "derivative.of: 'F' is not a node"),
     (graph_file("x = 1", 'E = "x"', 'of = "E"\nwrt = "q"'), "derivative.wrt: 'q' is neither an input nor a node"),
     (graph_file("x = 1\nk = 2", 'E = "2*k"'), "E does not depend on x"),

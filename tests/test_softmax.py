@@ -213,6 +213,24 @@ def test_network_mistakes_are_attached():
     assert sum(m.id == "missing_path" for m in d.by_key["dl_do1_1"].mistakes) == 3  # feeds three units
 
 
+@pytest.mark.parametrize("seed", range(2))
+def test_network_at_random_parameters_matches_finite_differences(seed):
+    rng = random.Random(seed)
+    number = lambda: f'"{rng.randint(-15, 15)}/10"'  # noqa: E731
+    rows = lambda r, c: "[" + ", ".join("[" + ", ".join(number() for _ in range(c)) + "]" for _ in range(r)) + "]"  # noqa: E731
+    row = lambda n: "[" + ", ".join(number() for _ in range(n)) + "]"  # noqa: E731
+    text = (f'kind = "softmax"\ntitle = "t"\n[network]\nlayers = [2, 2, 3, 2]\n[parameters]\n'
+            f"W1 = {rows(2, 2)}\nb1 = {row(2)}\nW2 = {rows(2, 3)}\nb2 = {row(3)}\nW3 = {rows(3, 2)}\nb3 = {row(2)}\n"
+            f"[sample]\nx = {row(2)}\ny = [1, 0]\n")
+    d = solve_text(text)
+    names = [q.key for q in d.givens if q.key[0] in "wb"]
+    point = [mpmath.mpf(str(d.by_key[n.lower()].values[0].approx)) for n in names]
+    x = values(d, "x1") + values(d, "x2")
+    loss = lambda p: network_loss(dict(zip(names, p)), x, [1, 0], [2, 2, 3, 2])  # noqa: E731
+    for i, name in enumerate(names):
+        assert close(values(d, f"dL_d{name}")[0], partial_derivative(loss, point, i), 30), name
+
+
 def test_network_with_soft_labels_and_a_larger_shape():
     text = """
 kind = "softmax"
