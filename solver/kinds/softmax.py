@@ -156,11 +156,17 @@ def _indexed(letter: str, index: str, latex_letter: str | None = None) -> Notati
 # --- steps shared by both problem shapes ---------------------------------------------------------
 
 
+def _e(x: sympy.Basic) -> sympy.Basic:
+    """e^x, as written."""
+    return sympy.exp(x, evaluate=False)
+
+
 def softmax_steps(b: Builder, logits: list[Quantity], notation, key) -> list[Step]:
     """pₘ = e^{zₘ}/Σⱼ e^{zⱼ} for every class m (1-based ``notation(m)`` and ``key(m)``)."""
-    exps = [sympy.exp(z.symbol, evaluate=False) for z in logits]
+    exps = [_e(z.symbol) for z in logits]
     total = sum_of(exps)
-    return [b.step(key(m), notation(m), quotient(e, total), sympy.exp(z.symbol) / sum(sympy.exp(v.symbol) for v in logits))
+    cells_total = sum(sympy.exp(z.symbol) for z in logits)
+    return [b.step(key(m), notation(m), quotient(e, total), sympy.exp(z.symbol) / cells_total)
             for m, (z, e) in enumerate(zip(logits, exps), start=1)]
 
 
@@ -185,8 +191,8 @@ def logit_gradients(b: Builder, p: list[Quantity], y: list[Quantity], key, notat
             formula = difference(product_of([q.symbol, sum_y]), t.symbol)
             cells = q.symbol * sum(v.symbol for v in y) - t.symbol
         mistakes = [
-            Mistake("sign_flipped", "The sign is flipped: ∂L/∂z is the prediction minus the label, p − y, "
-                    "not y − p.", (-cells,)),
+            Mistake("target_minus_prediction", "The sign is flipped: ∂L/∂z is the prediction minus the label, "
+                    "p − y, not y − p.", (-cells,)),
             Mistake("diagonal_jacobian", "Only the diagonal of the softmax Jacobian was used: every pᵢ depends "
                     "on every zₖ, so the off-diagonal terms −pᵢpₖ count too.", (-t.symbol * (1 - q.symbol),)),
         ]
@@ -229,10 +235,9 @@ class _Generic:
 
 
 def _jacobian_notes(b: Builder, g: _Generic) -> None:
-    e = lambda z: sympy.exp(z, evaluate=False)  # noqa: E731
-    total = g.sum_over("k", e(g.z["k"]))
+    total = g.sum_over("k", _e(g.z["k"]))
     quotient_rule = quotient(
-        difference(product_of([g.delta["ij"], e(g.z["i"]), total]), product_of([e(g.z["i"]), e(g.z["j"])])),
+        difference(product_of([g.delta["ij"], _e(g.z["i"]), total]), product_of([_e(g.z["i"]), _e(g.z["j"])])),
         sympy.Pow(total, 2, evaluate=False),
     )
     b.note(
