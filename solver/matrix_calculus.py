@@ -101,7 +101,8 @@ def _function_cells(expr: sympy.Basic, env) -> sympy.Matrix:
     if func is fn.hadamard:
         left, right = cells(args[0], env), cells(args[1], env)
         if left.shape != right.shape:
-            raise InputError(f"hadamard needs equal shapes, not {_shape_text(left.shape)} and {_shape_text(right.shape)}")
+            shapes = f"{_shape_text(left.shape)} and {_shape_text(right.shape)}"
+            raise InputError(f"hadamard needs equal shapes, not {shapes}")
         return left.multiply_elementwise(right)
     if func is fn.diag:
         return sympy.diag(*_vector_cells(args[0], env, "diag"))

@@ -22,7 +22,7 @@ from solver.expression_parser import CONSTANTS, FORMULA_FUNCTIONS, FUNCTIONS, pa
 from solver.functions import transpose
 from solver.kinds import COMMON_KEYS
 from solver.matrix_calculus import Calculus, Unsupported, cells
-from solver.model import Derivation, Math, Mistake, Quantity, Step, Value
+from solver.model import Derivation, Mistake, Quantity, Step, Value
 from solver.notation import Notation, name as letter_name, partial, subscript
 from solver.problem_file import Doc
 
@@ -114,8 +114,8 @@ def read_graph(doc: Doc) -> Graph:
         seen: dict[str, str] = {}
         for name in names:
             if name.lower() in seen:
-                raise InputError(f"{name!r} and {seen[name.lower()]!r} differ only in case (keys are not case-sensitive)",
-                                 path=f"{group}.{name}")
+                raise InputError(f"{name!r} and {seen[name.lower()]!r} differ only in case "
+                                 "(keys are not case-sensitive)", path=f"{group}.{name}")
             seen[name.lower()] = name
     for name in shapes:
         if name not in inputs and name not in formulas:
@@ -313,7 +313,8 @@ class _Writer:
         out, var = self.quantities[self.graph.output], self.quantities[variable]
         calculus = Calculus(self.env)
         notation = partial(out.notation, var.notation)
-        self.b.section(f"∂{self.graph.output}/∂{variable}: the sum over {len(found)} path{'s' if len(found) > 1 else ''}")
+        paths_text = f"{len(found)} path{'s' if len(found) > 1 else ''}"
+        self.b.section(f"∂{self.graph.output}/∂{variable}: the sum over {paths_text}")
         products, gradients, rows = [], [], []
         for k, path in enumerate(found, start=1):
             chain = [edges[(path[i], path[i + 1])] for i in range(len(path) - 1)]
