@@ -216,40 +216,59 @@ def _labels_note(b: Builder, y: list[Quantity]) -> None:
 
 
 class _Generic:
-    """Display-only symbols for the general derivation in the notes: pᵢ, zⱼ, δᵢⱼ, Σₖ."""
+    """Display-only symbols for the general derivation in the notes: pᵢ, zⱼ, δᵢⱼ, ∂pᵢ/∂zⱼ, Σₖ."""
 
-    def __init__(self, b: Builder, classes: int) -> None:
+    def __init__(self, b: Builder, classes: int | sympy.Basic) -> None:
+        self.b = b
         self.classes = classes
-        self.index = {i: b.display_symbol(i, Notation(i, i, i)) for i in "ijk"}
-        self.p = {i: b.display_symbol(f"p_{i}", _indexed("p", i)) for i in "ijk"}
-        self.y = {i: b.display_symbol(f"y_{i}", _indexed("y", i)) for i in "ik"}
-        self.z = {i: b.display_symbol(f"z_{i}", _indexed("z", i)) for i in "ijk"}
-        self.delta = {ij: b.display_symbol(f"delta_{ij}", _indexed("δ", ij, r"\delta")) for ij in ("ij", "ik")}
-        self.dp_dz = b.display_symbol("dp_i_dz_j", partial(_indexed("p", "i"), _indexed("z", "j")))
-        self.dp_dz_k = b.display_symbol("dp_i_dz_k", partial(_indexed("p", "i"), _indexed("z", "k")))
-        self.dL_dp = b.display_symbol("dL_dp_i", partial(name("L"), _indexed("p", "i")))
-        self.dL_dz = b.display_symbol("dL_dz_k", partial(name("L"), _indexed("z", "k")))
+        self._notations: dict[sympy.Symbol, Notation] = {}
+
+    def __call__(self, letter: str, index: str = "", latex: str | None = None) -> sympy.Symbol:
+        """A generic element: ``g("p", "i")`` is pᵢ, ``g("delta", "ij", r"\\delta")`` is δᵢⱼ."""
+        text = {"delta": "δ", "sigma": "σ"}.get(letter, letter)
+        notation = _indexed(text, index, latex) if index else Notation(text, latex or text, letter)
+        symbol = self.b.display_symbol(f"{letter}_{index}", notation)
+        self._notations[symbol] = notation
+        return symbol
+
+    def partial(self, of: sympy.Symbol, wrt: sympy.Symbol) -> sympy.Symbol:
+        """∂of/∂wrt as one symbol."""
+        notation = partial(self._notations[of], self._notations[wrt])
+        symbol = self.b.display_symbol(f"d{of.name}_d{wrt.name}", notation)
+        self._notations[symbol] = notation
+        return symbol
 
     def sum_over(self, index: str, body: sympy.Basic) -> sympy.Basic:
-        return sympy.Sum(body, (self.index[index], 1, self.classes))
+        """Σ over ``index`` from 1 to the number of classes."""
+        return sympy.Sum(body, (self(index), 1, self.classes))
 
 
-def _jacobian_notes(b: Builder, g: _Generic) -> None:
-    total = g.sum_over("k", _e(g.z["k"]))
+def _jacobian_notes(g: _Generic) -> None:
+    p, z, delta = (lambda i: g("p", i)), (lambda i: g("z", i)), g("delta", "ij", r"\delta")
+    total = g.sum_over("k", _e(z("k")))
     quotient_rule = quotient(
-        difference(product_of([g.delta["ij"], _e(g.z["i"]), total]), product_of([_e(g.z["i"]), _e(g.z["j"])])),
+        difference(product_of([delta, _e(z("i")), total]), product_of([_e(z("i")), _e(z("j"))])),
         sympy.Pow(total, 2, evaluate=False),
     )
-    b.note(
-        "By the quotient rule, with p = e^z/Σ: ", Math(g.dp_dz), " = ", Math(quotient_rule), " = ",
-        Math(product_of([g.p["i"], difference(g.delta["ij"], g.p["j"])])), ", where ", Math(g.delta["ij"]),
+    g.b.note(
+        "By the quotient rule, with p = e^z/Σ: ", Math(g.partial(p("i"), z("j"))), " = ", Math(quotient_rule), " = ",
+        Math(product_of([p("i"), difference(delta, p("j"))])), ", where ", Math(delta),
         " is 1 when i = j and 0 otherwise.",
     )
-    b.note(
-        "So the diagonal (i = j) holds ", Math(product_of([g.p["i"], difference(S.One, g.p["i"])])),
-        ", and every entry off it (i different from j) holds ", Math(minus(product_of([g.p["i"], g.p["j"]]))),
+    g.b.note(
+        "So the diagonal (i = j) holds ", Math(product_of([p("i"), difference(S.One, p("i"))])),
+        ", and every entry off it (i different from j) holds ", Math(minus(product_of([p("i"), p("j")]))),
         ": each pᵢ depends on every logit, not only its own.",
     )
+
+
+def _simplified(g: _Generic, k: str) -> tuple[sympy.Basic, sympy.Basic, sympy.Basic]:
+    """Σᵢ (−yᵢ/pᵢ)·pᵢ(δᵢₖ − pₖ), then −yₖ + pₖ·Σᵢ yᵢ, then pₖ − yₖ: ∂L/∂zₖ simplified in general."""
+    p, y = (lambda i: g("p", i)), (lambda i: g("y", i))
+    delta = g("delta", f"i{k}", r"\delta")
+    written = g.sum_over("i", product_of([minus(quotient(y("i"), p("i"))), p("i"), difference(delta, p(k))]))
+    collected = sum_of([minus(y(k)), product_of([p(k), g.sum_over("i", y("i"))])])
+    return written, collected, difference(p(k), y(k))
 
 
 def _jacobian(b: Builder, p: list[Step]) -> list[list[Step]]:
@@ -302,18 +321,17 @@ def _through_jacobian(b: Builder, p: list[Step], y: list[Quantity], jac: list[li
     return routes
 
 
-def _shortcut_note(b: Builder, g: _Generic, labels_sum_to_one: bool) -> None:
-    chain = g.sum_over("i", product_of([g.dL_dp, g.dp_dz_k]))
-    written = g.sum_over("i", product_of([minus(quotient(g.y["i"], g.p["i"])), g.p["i"],
-                                          difference(g.delta["ik"], g.p["k"])]))
-    collected = sum_of([minus(g.y["k"]), product_of([g.p["k"], g.sum_over("i", g.y["i"])])])
-    fragments = ["Putting ∂L/∂pᵢ = −yᵢ/pᵢ into the Jacobian route: ", Math(g.dL_dz), " = ", Math(chain), " = ",
+def _shortcut_note(g: _Generic, labels_sum_to_one: bool) -> None:
+    dL_dz = g.partial(g("L"), g("z", "k"))
+    chain = g.sum_over("i", product_of([g.partial(g("L"), g("p", "i")), g.partial(g("p", "i"), g("z", "k"))]))
+    written, collected, shortcut = _simplified(g, "k")
+    fragments = ["Putting ∂L/∂pᵢ = −yᵢ/pᵢ into the Jacobian route: ", Math(dL_dz), " = ", Math(chain), " = ",
                  Math(written), " = ", Math(collected)]
     if labels_sum_to_one:
-        fragments += [" = ", Math(difference(g.p["k"], g.y["k"])), ", since the labels sum to 1."]
+        fragments += [" = ", Math(shortcut), ", since the labels sum to 1."]
     else:
         fragments += [", which is not p − y: these labels do not sum to 1."]
-    b.note(*fragments)
+    g.b.note(*fragments)
 
 
 def _agreement(b: Builder, routes: list[Step], shortcut: list[Step]) -> None:
@@ -343,14 +361,14 @@ def build_logits(doc: Doc, problem: str, decimals: int) -> Derivation:
     b.section("Cross-entropy loss")
     loss_step(b, p, y)
     b.section("The Jacobian of the softmax, in general")
-    _jacobian_notes(b, g)
+    _jacobian_notes(g)
     b.section("The Jacobian at these logits")
     jac = _jacobian(b, p)
     b.section("∂L/∂z through the Jacobian")
     routes = _through_jacobian(b, p, y, jac)
     one = sum(problem_data.y) == 1
     b.section("Simplifying ∂L/∂z, in general")
-    _shortcut_note(b, g, one)
+    _shortcut_note(g, one)
     b.section("∂L/∂z simplified: p − y" if one else "∂L/∂z simplified: p·Σy − y")
     shortcut = logit_gradients(b, p, y, lambda k: f"dL_dz{k}", lambda k: partial(name("L"), name("z", k)))
     _agreement(b, routes, shortcut)
@@ -410,10 +428,7 @@ class _NetworkWriter:
     def backward(self) -> None:
         b, L = self.b, self.L
         b.section("Backward pass · the chain rule, in general")
-        b.note("At the output, through the softmax Jacobian ∂pᵢ/∂zₘ = pᵢ(δᵢₘ − pₘ): ∂L/∂zₘ = "
-               "Σᵢ (−yᵢ/pᵢ)·pᵢ(δᵢₘ − pₘ) = pₘ·Σy − yₘ, which is pₘ − yₘ when the labels sum to 1 "
-               "(a [softmax] problem shows every step).")
-        self._sigmoid_note()
+        self._rules_notes()
         b.section("Backward pass · output layer")
         dz = logit_gradients(b, self.outputs[L], self.y, lambda m: f"dL_dz{L}_{m}",
                              lambda m: partial(name("L"), layered("z", L, str(m))))
@@ -424,15 +439,24 @@ class _NetworkWriter:
             dz = self._preactivation_gradients(l, dO)
             self._parameter_gradients(l, dz)
 
-    def _sigmoid_note(self) -> None:
-        z = self.b.display_symbol("z", Notation("z", "z", "z"))
+    def _rules_notes(self) -> None:
+        """The chain rule of the backward pass in general, before it is applied unit by unit."""
+        g = _Generic(self.b, self.net.sizes[-1])
+        written, collected, shortcut = _simplified(g, "m")
+        self.b.note("At the output, through the softmax Jacobian: ", Math(g.partial(g("L"), g("z", "m"))), " = ",
+                    Math(written), " = ", Math(collected), ", which is ", Math(shortcut),
+                    " when the labels sum to 1 (a [softmax] problem shows every step).")
+        units = _Generic(self.b, g("n"))
+        out, z, z_next = units("O", "j"), units("z", "j"), units("z", "m")
+        loss = units("L")
+        sigma = fn.sigmoid(z, evaluate=False)
+        feeds = units.sum_over("m", product_of([units.partial(loss, z_next), units("w", "jm")]))
         self.b.note(
-            "In a hidden layer, each output O feeds every unit of the next layer, so ∂L/∂O sums one term per "
-            "unit it feeds: that unit's ∂L/∂z times the weight of the connection. Then ∂L/∂z = ∂L/∂O·σ′(z), "
-            "and ",
-            Math(fn.prime(fn.sigmoid(z, evaluate=False))), " = ",
-            Math(product_of([fn.sigmoid(z, evaluate=False), difference(S.One, fn.sigmoid(z, evaluate=False))])),
-            ", so σ′(z) = O·(1 − O).",
+            "In a hidden layer, unit j's output feeds every unit m of the next layer, so its gradient sums one "
+            "term per unit it feeds: ", Math(units.partial(loss, out)), " = ", Math(feeds), ". Then ",
+            Math(units.partial(loss, z)), " = ", Math(product_of([units.partial(loss, out), fn.prime(sigma)])),
+            ", and ", Math(fn.prime(sigma)), " = ", Math(product_of([sigma, difference(S.One, sigma)])), " = ",
+            Math(product_of([out, difference(S.One, out)])), ".",
         )
 
     def _output_gradients(self, l: int, dz_next: list[Step]) -> list[Step]:
