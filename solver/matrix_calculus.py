@@ -6,12 +6,13 @@ element from the elements of its symbols, checking shapes on the way.  :class:`C
 its derivative with respect to one symbol as a course writes it — ∂(W₁x)/∂x = W₁,
 ∂σ(z)/∂z = diag(σ′(z)), ∂(½‖y − s‖²)/∂y = (y − s)ᵀ — as a Jacobian (one row per element of the
 formula, one column per element of the variable), and turns a chain of Jacobians into the
-gradient a course writes, W₁ᵀ(σ′(z) ⊙ r).  The derivative's values come from elsewhere (sympy's
-own differentiation of the cells); these are the formulas shown beside them.
+gradient a course writes, W₁ᵀ(σ′(z) ⊙ r).  A derivative's values are then its formula's
+:func:`cells`, so what is printed is what computes them.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 
 import sympy
@@ -35,42 +36,95 @@ def _shape_text(shape: Shape) -> str:
     return f"{shape[0]}×{shape[1]}"
 
 
-def _elementwise_derivative(function, value: sympy.Basic) -> sympy.Basic:
+@functools.cache
+def _slope(function) -> tuple[sympy.Dummy, sympy.Basic]:
+    """f′(t) of an element-wise function, once per function."""
     t = sympy.Dummy("t")
-    return sympy.diff(function(t), t).xreplace({t: value})
+    return t, sympy.diff(function(t), t)
 
 
-def cells(expr: sympy.Basic, env: Mapping[sympy.Symbol, sympy.Matrix]) -> sympy.Matrix:
+def _elementwise_derivative(function, value: sympy.Basic) -> sympy.Basic:
+    t, slope = _slope(function)
+    return slope.xreplace({t: value})
+
+
+def cells(expr: sympy.Basic, env: Mapping[sympy.Symbol, sympy.Matrix],
+          memo: dict[sympy.Basic, sympy.Matrix] | None = None) -> sympy.Matrix:
     """The value of a formula element by element, its symbols' elements taken from ``env``.
 
+    ``memo`` keeps the value of every part, for callers that ask about many overlapping parts.
     Raises :class:`InputError` when shapes do not fit (adding a 3×1 to a 2×1, say).
     """
-    if expr.is_Symbol:
-        return env[expr]
-    if not expr.free_symbols and (expr.is_Number or expr.is_NumberSymbol):
-        return sympy.Matrix([[expr]])
-    if expr.is_Add:
-        parts = [cells(a, env) for a in expr.args]
-        total = parts[0]
-        for part in parts[1:]:
-            if part.shape != total.shape:
-                raise InputError(f"cannot add a {_shape_text(total.shape)} and a {_shape_text(part.shape)}")
-            total = total + part
-        return total
-    if expr.is_Mul:
-        parts = [cells(a, env) for a in expr.args]
-        total = parts[0]
-        for part in parts[1:]:
-            total = _times(total, part)
-        return total
-    if expr.is_Pow:
-        base, exponent = (cells(a, env) for a in expr.args)
-        if base.shape != (1, 1) or exponent.shape != (1, 1):
-            raise InputError(f"cannot raise a {_shape_text(base.shape)} to a power; use norm(v)^2 or hadamard(a, b)")
-        return sympy.Matrix([[base[0] ** exponent[0]]])
-    if expr.func in ELEMENTWISE:
-        return cells(expr.args[0], env).applyfunc(expr.func)
-    return _function_cells(expr, env)
+    return _Cells(env, {} if memo is None else memo).of(expr)
+
+
+class _Cells:
+    """The interpreter behind :func:`cells`, remembering each part's value."""
+
+    def __init__(self, env: Mapping[sympy.Symbol, sympy.Matrix], memo: dict) -> None:
+        self.env = env
+        self.memo = memo
+
+    def of(self, expr: sympy.Basic) -> sympy.Matrix:
+        if expr not in self.memo:
+            self.memo[expr] = self._evaluate(expr)
+        return self.memo[expr]
+
+    def _evaluate(self, expr: sympy.Basic) -> sympy.Matrix:
+        if expr.is_Symbol:
+            return self.env[expr]
+        if not expr.free_symbols and (expr.is_Number or expr.is_NumberSymbol):
+            return sympy.Matrix([[expr]])
+        if expr.is_Add:
+            parts = [self.of(a) for a in expr.args]
+            total = parts[0]
+            for part in parts[1:]:
+                if part.shape != total.shape:
+                    raise InputError(f"cannot add a {_shape_text(total.shape)} and a {_shape_text(part.shape)}")
+                total = total + part
+            return total
+        if expr.is_Mul:
+            parts = [self.of(a) for a in expr.args]
+            total = parts[0]
+            for part in parts[1:]:
+                total = _times(total, part)
+            return total
+        if expr.is_Pow:
+            base, exponent = (self.of(a) for a in expr.args)
+            if base.shape != (1, 1) or exponent.shape != (1, 1):
+                raise InputError(f"cannot raise a {_shape_text(base.shape)} to a power; use norm(v)^2 or hadamard(a, b)")
+            return sympy.Matrix([[base[0] ** exponent[0]]])
+        if expr.func in ELEMENTWISE:
+            return self.of(expr.args[0]).applyfunc(expr.func)
+        return self._function(expr)
+
+    def _vector(self, expr: sympy.Basic, what: str) -> sympy.Matrix:
+        value = self.of(expr)
+        if 1 not in value.shape:
+            raise InputError(f"{what} needs a vector, not a {_shape_text(value.shape)} matrix")
+        return value
+
+    def _function(self, expr: sympy.Basic) -> sympy.Matrix:
+        func, args = expr.func, expr.args
+        if func is fn.transpose:
+            return self.of(args[0]).T
+        if func is fn.norm:
+            value = self.of(args[0])
+            return sympy.Matrix([[sympy.sqrt(sum(v**2 for v in value))]])
+        if func is fn.hadamard:
+            left, right = self.of(args[0]), self.of(args[1])
+            if left.shape != right.shape:
+                shapes = f"{_shape_text(left.shape)} and {_shape_text(right.shape)}"
+                raise InputError(f"hadamard needs equal shapes, not {shapes}")
+            return left.multiply_elementwise(right)
+        if func is fn.diag:
+            return sympy.diag(*self._vector(args[0], "diag"))
+        if func is fn.identity:
+            return sympy.eye(int(args[0]))
+        if func is fn.prime:
+            inner = args[0]
+            return self.of(inner.args[0]).applyfunc(lambda v: _elementwise_derivative(inner.func, v))
+        raise InputError(f"{func.__name__} cannot be used here")
 
 
 def _times(left: sympy.Matrix, right: sympy.Matrix) -> sympy.Matrix:
@@ -84,49 +138,17 @@ def _times(left: sympy.Matrix, right: sympy.Matrix) -> sympy.Matrix:
     return left * right
 
 
-def _vector_cells(expr: sympy.Basic, env, what: str) -> sympy.Matrix:
-    value = cells(expr, env)
-    if 1 not in value.shape:
-        raise InputError(f"{what} needs a vector, not a {_shape_text(value.shape)} matrix")
-    return value
-
-
-def _function_cells(expr: sympy.Basic, env) -> sympy.Matrix:
-    func, args = expr.func, expr.args
-    if func is fn.transpose:
-        return cells(args[0], env).T
-    if func is fn.norm:
-        value = cells(args[0], env)
-        return sympy.Matrix([[sympy.sqrt(sum(v**2 for v in value))]])
-    if func is fn.hadamard:
-        left, right = cells(args[0], env), cells(args[1], env)
-        if left.shape != right.shape:
-            shapes = f"{_shape_text(left.shape)} and {_shape_text(right.shape)}"
-            raise InputError(f"hadamard needs equal shapes, not {shapes}")
-        return left.multiply_elementwise(right)
-    if func is fn.diag:
-        return sympy.diag(*_vector_cells(args[0], env, "diag"))
-    if func is fn.identity:
-        return sympy.eye(int(args[0]))
-    if func is fn.prime:
-        inner = args[0]
-        return cells(inner.args[0], env).applyfunc(lambda v: _elementwise_derivative(inner.func, v))
-    raise InputError(f"{func.__name__} cannot be used here")
-
-
 class Calculus:
     """Derivatives of formulas over the symbols of ``env`` (each the matrix of its elements), written out."""
 
     def __init__(self, env: Mapping[sympy.Symbol, sympy.Matrix]) -> None:
         self.env = env
-        self._shapes: dict[sympy.Basic, Shape] = {}
+        self._memo: dict[sympy.Basic, sympy.Matrix] = {}
 
     # shapes ----------------------------------------------------------------------------------
 
     def shape(self, expr: sympy.Basic) -> Shape:
-        if expr not in self._shapes:
-            self._shapes[expr] = cells(expr, self.env).shape
-        return self._shapes[expr]
+        return cells(expr, self.env, self._memo).shape
 
     def size(self, expr: sympy.Basic) -> int:
         rows, cols = self.shape(expr)

@@ -152,9 +152,29 @@ def shown_values_agree(d) -> None:
                 assert abs(evaluate_decimal(cell, known) - value.approx) < Decimal("1e-45"), step.key
 
 
+def edges_agree_with_sympy_diff(d) -> None:
+    """Each local derivative, computed from its written Jacobian, equals sympy's diff of the node's elements."""
+    known = {s: v.approx for s, v in d.cell_values.items()}
+    names = {q.key.removeprefix("input."): q for q in d.quantities()}
+    steps = {q.key: q for q in d.steps}  # exactly: S and s are different names
+    edges = 0
+    for child in d.steps:
+        for name, parent in names.items():
+            edge = steps.get(f"local.d{child.key}_d{name}")
+            if edge is None:
+                continue
+            edges += 1
+            expected = [sympy.diff(f, c) for f in child.cell_formulas for c in parent.cells]
+            for formula, value in zip(expected, edge.values):
+                assert abs(evaluate_decimal(formula, known) - value.approx) < Decimal("1e-45"), edge.key
+    assert edges > 0
+
+
 @pytest.mark.parametrize("problem", ["graph-skip", "graph-skip-scalar"])
 def test_builtin_formulas_compute_their_values(problem):
-    shown_values_agree(catalog.load(problem))
+    d = catalog.load(problem)
+    shown_values_agree(d)
+    edges_agree_with_sympy_diff(d)
 
 
 EXERCISES = {
@@ -231,6 +251,7 @@ def numeric_function(expr: sympy.Basic, symbols: list[sympy.Symbol], d):
 def test_exercises_agree_with_finite_differences_and_their_formulas(name):
     d, output, wrt = exercise(name)
     shown_values_agree(d)
+    edges_agree_with_sympy_diff(d)
     out = d.by_key[output.lower()]
     for variable in wrt:
         given = d.by_key.get(f"input.{variable}".lower()) or d.by_key[variable.lower()]
@@ -319,6 +340,12 @@ BAD_GRAPHS = [
     (graph_file("x = 1", "\n".join(f'b{i} = "a{i - 1} * 2"\nc{i} = "a{i - 1} * 3"\na{i} = "b{i} + c{i}"'
                                    .replace("a0", "x") for i in range(1, 8)) + '\nE = "a7"'),
      "derivative.wrt: more than 64 paths"),  # a diamond per level: 2⁷ paths
+    (graph_file("x = [1, 1]\nM0 = [[0.3, 0.7], [1.1, 0.9]]",
+                "\n".join(f'M{i} = "M{i - 1} @ M{i - 1}"' for i in range(1, 26)) + '\nE = "transpose(x) @ M25 @ x"'),
+     "M20 cannot be computed: a value grows beyond"),  # repeated squaring: refused fast, not computed
+    (graph_file(f"x = {[1] * 8}\nW = {[[0.1] * 8] * 8}",
+                "\n".join(f'a{i} = "W @ a{i - 1}"'.replace("a0", "x") for i in range(1, 5)) + '\nE = "norm(a4)^2"'),
+     "is too large to write out element by element"),  # 8⁴ terms in each element of the product
 ]
 
 

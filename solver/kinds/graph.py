@@ -4,8 +4,8 @@ A problem file declares inputs (scalars, vectors, matrices) and named nodes, eac
 inputs and other nodes read through the project's parser.  The derivation computes every node
 (the forward pass), writes the local derivative of each edge on a path from the output down to
 the variable (∂z/∂x = W₁, ∂h/∂z = diag(σ′(z))), the product along each path, and their sum, with
-the result also written as a course simplifies it: (y − s) + W₁ᵀ(σ′(z) ⊙ r) + ….  Values come from
-the elements: each node's cells, each edge's Jacobian by sympy's differentiation of them.
+the result also written as a course simplifies it: (y − s) + W₁ᵀ(σ′(z) ⊙ r) + ….  Every value is
+its formula's, element by element: a node's from its formula, an edge's from the Jacobian as written.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import sympy
 from solver.builder import Builder, cells_of
 from solver.display import product_of, sum_of
 from solver.errors import InputError
+from solver.evaluate import tree_size
 from solver.expression_parser import CONSTANTS, FORMULA_FUNCTIONS, FUNCTIONS, parse_formula
 from solver.functions import transpose
 from solver.kinds import COMMON_KEYS
@@ -34,6 +35,8 @@ MAX_NAMES = 32
 MAX_SIZE = 8
 MAX_PATHS = 64
 MAX_VARIABLES = 4
+#: Largest formula (in tree nodes) of one element of a path's product or of the sum over paths.
+MAX_FORMULA_NODES = 4_000
 
 
 # --- reading the problem file ------------------------------------------------------------------
@@ -289,9 +292,8 @@ class _Writer:
         except Unsupported as reason:
             raise InputError(f"cannot write ∂{child}/∂{parent} as a formula: {reason}",
                              path=f"nodes.{child}") from None
-        jacobian = sympy.Matrix([[sympy.diff(f, c) for c in var.cells] for f in node.cell_formulas])
         notation = partial(node.notation, var.notation)
-        return self.b.step(f"local.d{child}_d{parent}", notation, formula, jacobian,
+        return self.b.step(f"local.d{child}_d{parent}", notation, formula, cells(formula, self.env),
                            mistakes=self._reuse_mistakes(node, var))
 
     def _reuse_mistakes(self, node: Step, var: Quantity) -> list[Mistake]:
@@ -299,14 +301,12 @@ class _Writer:
         uses = sum(1 for n in sympy.preorder_traversal(node.formula) if n == var.symbol)
         if uses < 2:
             return []
+        # the later uses become a constant copy of the parent, with the same values
         frozen = sympy.Symbol(f"{var.key}.frozen", commutative=var.symbol.is_commutative)
-        frozen_cells = sympy.Matrix(*var.shape, [sympy.Dummy() for _ in var.cells])
-        one_use = _keep_first(node.formula, var.symbol, frozen)
-        values = cells(one_use, {**self.env, frozen: frozen_cells})
-        back = dict(zip(frozen_cells, var.cells))
-        jacobian = [sympy.diff(f, c).xreplace(back) for f in values for c in var.cells]
+        env = {**self.env, frozen: cells_of(var)}
+        one_use = Calculus(env).jacobian(_keep_first(node.formula, var.symbol, frozen), var.symbol)
         return [Mistake("reuse_counted_once", f"{var.key} is used {uses} times in {node.key}; its local derivative "
-                        "adds one term per use, and this counts only one.", tuple(jacobian))]
+                        "adds one term per use, and this counts only one.", tuple(cells(one_use, env)))]
 
     def derivative(self, variable: str, found: list[list[str]], edges: dict[tuple[str, str], Step]) -> None:
         """The paths from the output to ``variable``, each one's product, and their sum."""
@@ -321,6 +321,7 @@ class _Writer:
             cells_product = cells_of(chain[0])
             for edge in chain[1:]:
                 cells_product = cells_product * cells_of(edge)
+            _refuse_if_too_large(cells_product, f"the product along path {k} ({_route(path, self.notations)})")
             formula = product_of([e.symbol for e in chain])
             written = calculus.chain([e.formula for e in chain])
             step = self.b.step(f"path{k}.d{self.graph.output}_d{variable}", _path_notation(notation, k), formula,
@@ -337,6 +338,7 @@ class _Writer:
         as_gradient = out.is_scalar and column and not var.is_scalar
         shaped = (lambda m: m.T) if as_gradient else (lambda m: m)
         total = sum((cells_of(p) for p in products), sympy.zeros(*products[0].shape))
+        _refuse_if_too_large(total, f"the sum over the paths to {self._name_of(var)}")
         summed = sum_of([p.symbol for p in products])
         formula = transpose(summed) if as_gradient else summed
         terms = gradients if out.is_scalar and column else [p.shown_formula for p in products]
@@ -352,6 +354,13 @@ class _Writer:
 
     def _name_of(self, quantity: Quantity) -> str:
         return next(n for n, q in self.quantities.items() if q is quantity)
+
+
+def _refuse_if_too_large(matrix: sympy.Matrix, what: str) -> None:
+    """Written out element by element, a product of many large Jacobians has exponentially many terms."""
+    if any(tree_size(cell, MAX_FORMULA_NODES) > MAX_FORMULA_NODES for cell in matrix):
+        raise InputError(f"{what} is too large to write out element by element; use fewer or smaller "
+                         "vectors on the path", path="derivative.wrt")
 
 
 def _keep_first(formula: sympy.Basic, symbol: sympy.Symbol, frozen: sympy.Symbol) -> sympy.Basic:
