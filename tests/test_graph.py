@@ -357,3 +357,13 @@ def test_bad_graph_files_are_refused_in_one_line(tmp_path, solver_cli, text, mes
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert message in result.stderr
+
+
+def test_readme_examples_of_softmax_and_graph_files_solve():
+    from tests.conftest import ROOT
+
+    blocks = [b.split("\n```")[0] for b in (ROOT / "README.md").read_text(encoding="utf-8").split("```toml\n")[1:]]
+    examples = [b for b in blocks if 'kind = "softmax"' in b or 'kind = "graph"' in b]
+    assert len(examples) == 3
+    for text in examples:
+        assert solve_text(text).steps
