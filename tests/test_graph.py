@@ -15,6 +15,7 @@ from solver.builder import cells_of
 from solver.evaluate import evaluate_decimal
 from solver.matrix_calculus import cells
 from solver.model import Step
+from tests.conftest import ROOT
 from tests.independent import close, partial_derivative, sigmoid, solve_text, values
 
 SKIP = """
@@ -360,8 +361,6 @@ def test_bad_graph_files_are_refused_in_one_line(tmp_path, solver_cli, text, mes
 
 
 def test_readme_examples_of_softmax_and_graph_files_solve():
-    from tests.conftest import ROOT
-
     blocks = [b.split("\n```")[0] for b in (ROOT / "README.md").read_text(encoding="utf-8").split("```toml\n")[1:]]
     examples = [b for b in blocks if 'kind = "softmax"' in b or 'kind = "graph"' in b]
     assert len(examples) == 3
