@@ -329,16 +329,18 @@ class _Writer:
             products.append(step)
             gradients.append(calculus.gradient([e.formula for e in reversed(chain)]))
             rows.append((str(k), _route(path, self.notations), Value(step)))
-        self._total(out, var, notation, calculus, products, gradients, found)
+        self._total(variable, products, gradients, found)
         self.b.table(f"Paths from {variable} to {self.graph.output}", ("Path", "Route", "Product"), rows)
 
-    def _total(self, out, var, notation, calculus, products, gradients, found) -> None:
+    def _total(self, variable: str, products: list[Step], gradients: list[sympy.Basic],
+               found: list[list[str]]) -> None:
         """The sum of the paths: the gradient, shaped like the variable, when the output is a scalar."""
+        out, var = self.quantities[self.graph.output], self.quantities[variable]
         column = var.shape[1] == 1
         as_gradient = out.is_scalar and column and not var.is_scalar
         shaped = (lambda m: m.T) if as_gradient else (lambda m: m)
         total = sum((cells_of(p) for p in products), sympy.zeros(*products[0].shape))
-        _refuse_if_too_large(total, f"the sum over the paths to {self._name_of(var)}")
+        _refuse_if_too_large(total, f"the sum over the paths to {variable}")
         summed = sum_of([p.symbol for p in products])
         formula = transpose(summed) if as_gradient else summed
         terms = gradients if out.is_scalar and column else [p.shown_formula for p in products]
@@ -349,11 +351,8 @@ class _Writer:
                 rest = total - cells_of(p)
                 mistakes.append(Mistake("missing_path", f"Path {k} ({_route(path, self.notations)}) was left out: "
                                         "the derivative sums the products along every path.", tuple(shaped(rest))))
-        self.b.step(f"d{self.graph.output}_d{self._name_of(var)}", notation, formula, shaped(total),
+        self.b.step(f"d{self.graph.output}_d{variable}", partial(out.notation, var.notation), formula, shaped(total),
                     expanded=written, mistakes=mistakes)
-
-    def _name_of(self, quantity: Quantity) -> str:
-        return next(n for n, q in self.quantities.items() if q is quantity)
 
 
 def _refuse_if_too_large(matrix: sympy.Matrix, what: str) -> None:
