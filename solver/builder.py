@@ -8,6 +8,7 @@ formula's value: what the checker re-evaluates is what the renderer prints.
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Sequence
 from decimal import localcontext
 from fractions import Fraction
@@ -15,12 +16,19 @@ from fractions import Fraction
 import sympy
 
 from solver.errors import InputError
-from solver.evaluate import DECIMAL, RATIONAL, NotRational, closed_form, compile_formula
+from solver.evaluate import DECIMAL, RATIONAL, NotRational, closed_form, compile_formula, tree_size
 from solver.model import Derivation, Fragment, Mistake, Quantity, Scalar, Section, Shape, Step, Table, Text
 from solver.notation import Notation
 from solver.numbers import NUMERIC, decimal_of_rational
 
 Cells = sympy.Matrix | sympy.Basic | Sequence
+
+#: Largest symbolic form (in tree nodes) kept on a step; deep networks and graphs outgrow any use.
+MAX_SYMBOLIC_NODES = 20_000
+
+#: Largest exact rational kept (about 2000 digits in its numerator or denominator); past it a value
+#: is carried at working precision, so a formula squared again and again cannot grow without end.
+MAX_EXACT_BITS = 6644
 
 
 def as_matrix(value: Cells) -> sympy.Matrix:
@@ -40,13 +48,32 @@ def cell_symbols(key: str, shape: Shape) -> tuple[sympy.Symbol, ...]:
     return tuple(sympy.Symbol(f"{key}[{i + 1},{j + 1}]") for i in range(rows) for j in range(cols))
 
 
-class Builder:
-    """Accumulates sections of givens and steps for one derivation."""
+def _reason(error: ArithmeticError) -> str:
+    """Why a value could not be computed, in words (decimal's traps name only their class)."""
+    if isinstance(error, decimal.Overflow):
+        return "a value grows beyond 10^100000"
+    if isinstance(error, ZeroDivisionError):
+        return "division by zero"
+    if isinstance(error, decimal.InvalidOperation):
+        return "undefined (a logarithm or square root of a negative number, say)"
+    return str(error) or type(error).__name__
 
-    def __init__(self) -> None:
+
+class Builder:
+    """Accumulates sections of givens and steps for one derivation.
+
+    With ``symbolic=True`` the givens' cells are the problem's free symbols, and every step's
+    ``symbolic`` defaults to its cell formulas with earlier steps' cells replaced by their own
+    ``symbolic`` expressions: each quantity written out in the givens alone.
+    """
+
+    def __init__(self, *, symbolic: bool = False) -> None:
         self._sections: list[Section] = []
         self._open: dict | None = None
         self._scalars: dict[sympy.Symbol, Scalar] = {}
+        self._symbolic: dict[sympy.Symbol, sympy.Basic] | None = {} if symbolic else None
+        self._display_names: dict[sympy.Symbol, Notation] = {}
+        self._given_cells: set[sympy.Symbol] = set()
 
     # --- sections ---------------------------------------------------------------------------
 
@@ -84,6 +111,7 @@ class Builder:
             raise TypeError(f"given {key} holds a binary float; givens must be exact")
         scalars = tuple(Scalar.of(v) for v in matrix)
         quantity = Quantity(key, notation, self._whole_symbol(key, shape, cells), shape, cells, scalars)
+        self._given_cells.update(cells)
         self._remember(quantity)
         self._open["givens"].append(quantity)
         return quantity
@@ -111,7 +139,9 @@ class Builder:
         try:
             values = tuple(self.evaluate(f) for f in formulas)
         except ArithmeticError as error:
-            raise InputError(f"{key} cannot be computed: {error or type(error).__name__}") from None
+            raise InputError(f"{key} cannot be computed: {_reason(error)}") from None
+        if symbolic is None and self._symbolic is not None:
+            symbolic = self._composed(formulas)
         step = Step(
             key=key,
             notation=notation,
@@ -144,6 +174,8 @@ class Builder:
                 value = compile_formula(formula, slots, RATIONAL)(
                     [Fraction(int(v.exact.p), int(v.exact.q)) for v in known]
                 )
+                if max(value.numerator.bit_length(), value.denominator.bit_length()) > MAX_EXACT_BITS:
+                    return Scalar(None, decimal_of_rational(value))  # repeated squaring, say: stop the growth
                 exact = sympy.Rational(value.numerator, value.denominator)
                 return Scalar(exact, decimal_of_rational(exact))
             except NotRational:
@@ -161,9 +193,31 @@ class Builder:
         """The value of a cell built so far."""
         return self._scalars[symbol]
 
+    def _composed(self, formulas: Sequence[sympy.Basic]) -> list[sympy.Basic] | None:
+        """The formulas written out in the givens' cells, or None when an input has no symbolic form
+        or the result grows past :data:`MAX_SYMBOLIC_NODES` (then it is no use to anyone)."""
+        composed = []
+        for formula in formulas:
+            if any(s not in self._symbolic and s not in self._given_cells for s in formula.free_symbols):
+                return None
+            with sympy.evaluate(True):
+                written = formula.xreplace(self._symbolic)
+            if tree_size(written, MAX_SYMBOLIC_NODES) > MAX_SYMBOLIC_NODES:
+                return None
+            composed.append(written)
+        return composed
+
+    def display_symbol(self, name: str, notation: Notation) -> sympy.Symbol:
+        """A display-only symbol, such as a generic index pᵢ in a note, printed as ``notation``."""
+        symbol = sympy.Symbol(f"_display.{name}")
+        self._display_names[symbol] = notation
+        return symbol
+
     def _remember(self, quantity: Quantity) -> None:
         for cell, value in zip(quantity.cells, quantity.values):
             self._scalars[cell] = value
+        if self._symbolic is not None and isinstance(quantity, Step) and quantity.symbolic is not None:
+            self._symbolic.update(zip(quantity.cells, quantity.symbolic))
 
     @staticmethod
     def _whole_symbol(key: str, shape: Shape, cells: tuple[sympy.Symbol, ...]) -> sympy.Symbol:
@@ -172,7 +226,8 @@ class Builder:
     def build(self, *, problem: str, kind: str, title: str, decimals: int, description: Text = ()) -> Derivation:
         """The finished derivation."""
         self._close()
-        return Derivation(problem, kind, title, tuple(self._sections), decimals, description)
+        return Derivation(problem, kind, title, tuple(self._sections), decimals, description,
+                          display_names=tuple(self._display_names.items()))
 
 
 def cells_of(quantity: Quantity) -> sympy.Matrix:

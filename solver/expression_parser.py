@@ -284,7 +284,9 @@ class _Builder:
         return build(*(self.build(a, depth) for a in node.args))
 
 
-def parse_expression(text: str, names: Mapping[str, sympy.Basic] | None = None) -> sympy.Basic:
+def parse_expression(
+    text: str, names: Mapping[str, sympy.Basic] | None = None, *, _builder: type[_Builder] = _Builder
+) -> sympy.Basic:
     """The exact sympy value of ``text``, with ``names`` the only identifiers it may use.
 
     Raises :class:`InputError` (without key path; callers add it) for anything else.
@@ -302,7 +304,122 @@ def parse_expression(text: str, names: Mapping[str, sympy.Basic] | None = None) 
         raise InputError(f"cannot read {text!r}: not a valid expression{column}") from None
     except (ValueError, RecursionError, MemoryError):
         raise InputError(f"cannot read {text!r}") from None
-    return _Builder(text, names or {}).build(tree)
+    return _builder(text, names or {}).build(tree)
+
+
+# --- formulas over vectors and matrices, kept as written -----------------------------------------
+
+#: Functions a formula may call: name → (number of arguments, the display function).  Element-wise
+#: functions apply to each element of a vector; transpose, norm and hadamard (A ⊙ B) act on wholes.
+FORMULA_FUNCTIONS: dict[str, tuple[int, Callable[..., sympy.Basic]]] = {
+    "sigmoid": (1, fn.sigmoid),
+    "tanh": (1, sympy.tanh),
+    "exp": (1, sympy.exp),
+    "log": (1, sympy.log),
+    "ln": (1, sympy.log),
+    "relu": (1, fn.relu),
+    "transpose": (1, fn.transpose),
+    "norm": (1, fn.norm),
+    "hadamard": (2, fn.hadamard),
+}
+
+
+def _is_number(value: sympy.Basic) -> bool:
+    return not value.free_symbols
+
+
+def _joined(func, left: sympy.Basic, right: sympy.Basic) -> sympy.Basic:
+    """``left`` and ``right`` under one unevaluated sum or product, nested ones merged, order kept."""
+    args = [part for side in (left, right) for part in (side.args if side.func is func else (side,))]
+    if func is sympy.Mul:
+        numbers = [a for a in args if a.is_Number]
+        coefficient = sympy.Mul(*numbers)
+        args = [a for a in args if not a.is_Number]
+        if coefficient != 1 or not args:
+            args.insert(0, coefficient)
+        if len(args) == 1:
+            return args[0]
+    return func(*args, evaluate=False)
+
+
+class _FormulaBuilder(_Builder):
+    """Builds a formula over names standing for scalars, vectors or matrices, unevaluated.
+
+    The result keeps the written order (W2·h + x stays so) for display; a kind gives it meaning
+    (shapes, values, derivatives).  Operations on numbers alone are still computed, exactly
+    and with the same limits as values.
+    """
+
+    def _UnaryOp(self, node: ast.UnaryOp, depth: int) -> sympy.Basic:
+        operand = self.build(node.operand, depth)
+        if _is_number(operand) or isinstance(node.op, ast.UAdd):
+            return super()._UnaryOp(node, depth) if _is_number(operand) else operand
+        if isinstance(node.op, ast.USub):
+            return _joined(sympy.Mul, sympy.S.NegativeOne, operand)
+        raise InputError("only + and - may stand before a value")
+
+    def _BinOp(self, node: ast.BinOp, depth: int) -> sympy.Basic:
+        op = node.op
+        if type(op) not in _BINARY and not isinstance(op, ast.MatMult):
+            raise InputError(f"operator {type(op).__name__} is not allowed")
+        left = self.build(node.left, depth)
+        right = self.build(node.right, depth)
+        if _is_number(left) and _is_number(right) and not isinstance(op, ast.MatMult):
+            return self._arithmetic(op, left, right)
+        if isinstance(op, ast.Add):
+            return _joined(sympy.Add, left, right)
+        if isinstance(op, ast.Sub):
+            return _joined(sympy.Add, left, _joined(sympy.Mul, sympy.S.NegativeOne, right))
+        if isinstance(op, (ast.Mult, ast.MatMult)):
+            return _joined(sympy.Mul, left, right)
+        if isinstance(op, ast.Div):
+            if right.is_zero:
+                raise InputError("division by zero")
+            return _joined(sympy.Mul, left, sympy.Pow(right, -1, evaluate=False))
+        if left is sympy.E:
+            return sympy.exp(right, evaluate=False)
+        if not right.is_Number:
+            raise InputError("an exponent must be a number")
+        if abs(right) > MAX_POWER_EXPONENT:
+            raise InputError(f"exponent {right} is too large (limit {MAX_POWER_EXPONENT})")
+        return sympy.Pow(left, right, evaluate=False)
+
+    def _arithmetic(self, op: ast.operator, left: sympy.Basic, right: sympy.Basic) -> sympy.Basic:
+        if isinstance(op, ast.Add):
+            return left + right
+        if isinstance(op, ast.Sub):
+            return left - right
+        if isinstance(op, ast.Mult):
+            return left * right
+        if isinstance(op, ast.Div):
+            if right.is_zero:
+                raise InputError("division by zero")
+            return left / right
+        return self._power(left, right)
+
+    def _Call(self, node: ast.Call, depth: int) -> sympy.Basic:
+        if node.keywords or not isinstance(node.func, ast.Name):
+            return super()._Call(node, depth)
+        name = node.func.id
+        if name not in FORMULA_FUNCTIONS:
+            allowed = ", ".join(sorted(FORMULA_FUNCTIONS))
+            raise InputError(f"function {name!r} is not allowed in a formula (allowed: {allowed})")
+        count, function = FORMULA_FUNCTIONS[name]
+        if len(node.args) != count:
+            raise InputError(f"{name} takes {count} argument{'s' if count > 1 else ''}, not {len(node.args)}")
+        args = [self.build(a, depth) for a in node.args]
+        if name in FUNCTIONS and all(_is_number(a) for a in args):
+            return FUNCTIONS[name][2](*args)
+        return function(*args, evaluate=False)
+
+
+def parse_formula(text: str, names: Mapping[str, sympy.Basic]) -> sympy.Basic:
+    """A formula over ``names`` (symbols of scalars, vectors or matrices), kept as written.
+
+    Beyond :func:`parse_expression`'s syntax it allows ``@`` (a synonym of ``*``, the matrix
+    product) and :data:`FORMULA_FUNCTIONS`; the result is an unevaluated sympy expression.
+    """
+    return parse_expression(text, names, _builder=_FormulaBuilder)
 
 
 def parse_number(text: str) -> sympy.Basic:

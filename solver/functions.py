@@ -249,6 +249,59 @@ class hadamard_div(Function):
         return r" \oslash ".join(printer.parenthesize(a, PRECEDENCE["Mul"]) for a in self.args)
 
 
+class norm(Function):
+    """‖v‖, the Euclidean norm of a vector, in a display formula (never evaluated)."""
+
+    nargs = 1
+    is_commutative = True
+
+    def _latex(self, printer, exp=None):
+        body = rf"\left\lVert {printer._print(self.args[0])} \right\rVert"
+        return body if exp is None else rf"{body}^{{{exp}}}"
+
+
+class diag(Function):
+    """diag(v), the square matrix with v on its diagonal, in a display formula (never evaluated)."""
+
+    nargs = 1
+    is_commutative = False
+
+    def _latex(self, printer, exp=None):
+        return rf"\operatorname{{diag}}\left({printer._print(self.args[0])}\right)"
+
+
+class identity(Function):
+    """I, the n×n identity matrix (n its argument, not printed), in a display formula (never evaluated)."""
+
+    nargs = 1
+    is_commutative = False
+
+    def _latex(self, printer, exp=None):
+        return "I"
+
+
+#: How a function's name is printed when a prime is put on it: (Unicode, LaTeX).
+PRIME_NAMES = {"sigmoid": ("σ", r"\sigma"), "tanh": ("tanh", r"\tanh"), "exp": ("exp", r"\exp"),
+               "log": ("log", r"\log"), "relu": ("ReLU", r"\operatorname{ReLU}")}
+
+
+class prime(Function):
+    """f′(x) for a function applied to x, written ``prime(f(x))``, in a display formula (never evaluated)."""
+
+    nargs = 1
+
+    def function_names(self) -> tuple[str, str]:
+        """The derivative's name as (Unicode, LaTeX): σ′, tanh′."""
+        inner = self.args[0].func.__name__
+        text, tex = PRIME_NAMES.get(inner, (inner, rf"\operatorname{{{inner}}}"))
+        return f"{text}′", f"{tex}'"
+
+    def _latex(self, printer, exp=None):
+        argument = ", ".join(printer._print(a) for a in self.args[0].args)
+        body = rf"{self.function_names()[1]}\left({argument}\right)"
+        return body if exp is None else rf"{body}^{{{exp}}}"
+
+
 # --- values defined by a system of equations ----------------------------------------------------
 
 

@@ -205,6 +205,8 @@ class Derivation:
     #: The problem's own tolerance for checking answers (its ``tolerance`` table), if it sets one.
     rtol: Decimal | None = None
     atol: Decimal | None = None
+    #: Printed names of display-only symbols (a generic pᵢ or δᵢⱼ in a note), which belong to no quantity.
+    display_names: tuple[tuple[sympy.Symbol, Notation], ...] = ()
 
     @cached_property
     def steps(self) -> tuple[Step, ...]:
@@ -243,6 +245,8 @@ class Derivation:
             names[quantity.symbol] = quantity.notation
             for i, cell in enumerate(quantity.cells):
                 names.setdefault(cell, quantity.cell_notation(i))
+        for symbol, notation in self.display_names:
+            names.setdefault(symbol, notation)
         return names
 
     @cached_property

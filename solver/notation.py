@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-_SUBSCRIPTS = str.maketrans("0123456789+-()", "₀₁₂₃₄₅₆₇₈₉₊₋₍₎")
+_SUBSCRIPTS = str.maketrans("0123456789+-()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
 _SUPERSCRIPTS = str.maketrans("0123456789+-()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾")
 
 #: Greek letters by name, as (Unicode, LaTeX).
@@ -20,7 +20,7 @@ _GREEK = {
 
 
 def subscript(text: str) -> str:
-    """Unicode subscript digits: ``"12"`` → ``"₁₂"``."""
+    """Unicode subscript digits (and the few letters Unicode has): ``"12"`` → ``"₁₂"``, ``"ij"`` → ``"ᵢⱼ"``."""
     return text.translate(_SUBSCRIPTS)
 
 

@@ -16,7 +16,7 @@ from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
 
 from solver import functions as fn
-from solver.notation import Notation, spelled_symbol, superscript
+from solver.notation import Notation, spelled_symbol, subscript, superscript
 
 MINUS = "−"
 
@@ -41,6 +41,8 @@ def _display_precedence(item: sympy.Basic) -> int:
     """Precedence as the printers see it: an element-wise product binds like a product."""
     if item.func in (fn.hadamard, fn.hadamard_div):
         return PRECEDENCE["Mul"] - 1
+    if isinstance(item, sympy.Sum):
+        return PRECEDENCE["Add"]
     return precedence(item)
 
 
@@ -146,7 +148,8 @@ class TextPrinter(_OrderedParenthesize, StrPrinter):
         if len(numerator) > 1:
             top = f"({top})"
         bottom = "·".join(self.parenthesize(a, PRECEDENCE["Mul"]) for a in denominator)
-        if len(denominator) > 1 or not (denominator[0].is_Atom or denominator[0].is_Function):
+        already_wrapped = bottom.startswith("(") and len(denominator) == 1
+        if len(denominator) > 1 or not (denominator[0].is_Atom or denominator[0].is_Function or already_wrapped):
             bottom = f"({bottom})"
         return f"{top}/{bottom}"
 
@@ -156,8 +159,8 @@ class TextPrinter(_OrderedParenthesize, StrPrinter):
             inner = self._print(base)
             return f"√{inner}" if base.is_Atom else f"√({inner})"
         if exp.is_Number and exp < 0:
-            inner = base if exp == -1 else sympy.Pow(base, -exp, evaluate=False)
-            return "1/" + self.parenthesize(inner, PRECEDENCE["Mul"] + 1)
+            positive = base if exp == -1 else sympy.Pow(base, -exp, evaluate=False)
+            return "1/" + self.parenthesize(positive, PRECEDENCE["Mul"] + 1)
         if base is sympy.E:
             return f"e^({self._print(exp)})"
         b = self.parenthesize(base, PRECEDENCE["Pow"] + 1)
@@ -171,7 +174,15 @@ class TextPrinter(_OrderedParenthesize, StrPrinter):
             return special(self, expr)
         name = getattr(expr.func, "text_name", expr.func.__name__)
         args = expr.text_args() if hasattr(expr, "text_args") else expr.args
-        return f"{name}({', '.join(self._print(a) for a in args)})"
+        return f"{name}({', '.join(self._argument(a) for a in args)})"
+
+    def _argument(self, arg) -> str:
+        """A function's argument: a negative number put in for a symbol needs no second pair of parentheses."""
+        printed = self._print(arg)
+        values = self._settings["values"]
+        if values is not None and arg in values and printed.startswith(f"({MINUS}") and printed.endswith(")"):
+            return printed[1:-1]
+        return printed
 
     def _print_exp(self, expr):
         return self._print_Function(expr)
@@ -185,6 +196,10 @@ class TextPrinter(_OrderedParenthesize, StrPrinter):
     _print_Max = _print_MinMaxBase
     _print_Min = _print_MinMaxBase
 
+    def _print_Sum(self, expr):
+        indices = "".join(subscript(self._print(limit[0])) for limit in expr.limits)
+        return f"Σ{indices} {self.parenthesize(expr.function, PRECEDENCE['Add'])}"
+
     def _print_Exp1(self, expr):
         return "e"
 
@@ -193,7 +208,11 @@ class TextPrinter(_OrderedParenthesize, StrPrinter):
 
 
 def _text_transpose(printer: TextPrinter, expr) -> str:
-    return printer.parenthesize(expr.args[0], PRECEDENCE["Pow"] + 1) + "ᵀ"
+    inner = printer.parenthesize(expr.args[0], PRECEDENCE["Pow"] + 1)
+    values = printer._settings["values"]
+    if values is not None and expr.args[0] in values and inner.endswith("]ᵀ"):
+        return inner[:-1]  # a column written [1, 2]ᵀ, transposed, is the row [1, 2]
+    return inner + "ᵀ"
 
 
 def _text_hadamard(printer: TextPrinter, expr) -> str:
@@ -206,6 +225,12 @@ _TEXT_SPECIAL = {
     fn.ones_like: lambda printer, expr: "𝟏",
     fn.softmax_jacobian: lambda printer, expr: "J(" + printer._print(expr.args[0]) + ")",
     fn.hadamard_div: lambda printer, expr: " ⊘ ".join(printer.parenthesize(a, PRECEDENCE["Mul"]) for a in expr.args),
+    fn.norm: lambda printer, expr: f"‖{printer._print(expr.args[0])}‖",
+    fn.diag: lambda printer, expr: f"diag({printer._print(expr.args[0])})",
+    fn.identity: lambda printer, expr: "I",
+    fn.prime: lambda printer, expr: (
+        f"{expr.function_names()[0]}({', '.join(printer._print(a) for a in expr.args[0].args)})"
+    ),
 }
 
 
@@ -257,7 +282,10 @@ class TexPrinter(_OrderedParenthesize, LatexPrinter):
         ) or "1"
         if not denominator:
             return top
-        bottom = r" \cdot ".join(self.parenthesize(a, PRECEDENCE["Mul"]) for a in denominator)
+        if len(numerator) == 1 and not numerator[0].is_Rational:
+            top = self._print(numerator[0])  # a fraction bar groups on its own
+        bottom = (self._print(denominator[0]) if len(denominator) == 1
+                  else r" \cdot ".join(self.parenthesize(a, PRECEDENCE["Mul"]) for a in denominator))
         return rf"\frac{{{top}}}{{{bottom}}}"
 
 

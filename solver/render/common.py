@@ -65,7 +65,7 @@ def grid(quantity: Quantity, decimals: int) -> list[list[str]]:
 def shows_numbers(step: Step, derivation: Derivation) -> bool:
     """Whether a line of numbers adds anything: the formula computes, and its matrices are small."""
     formula = step.shown_formula
-    if formula.is_Atom:
+    if formula.is_Atom or not formula.free_symbols:
         return False
     cells = 0
     for symbol in formula.free_symbols:

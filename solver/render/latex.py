@@ -27,11 +27,18 @@ _UNICODE = {
     "−": "$-$", "·": "$\\cdot$", "×": "$\\times$", "½": "$\\frac{1}{2}$", "‖": "$\\|$",
     "ŷ": "$\\hat{y}$", "²": "$^{2}$", "³": "$^{3}$", "Σ": "$\\Sigma$", "∂": "$\\partial$",
     "⊙": "$\\odot$", "≈": "$\\approx$", "≤": "$\\leq$", "≥": "$\\geq$", "′": "$'$", "→": "$\\to$",
-    "←": "$\\leftarrow$", "√": "$\\surd$", "σ": "$\\sigma$", "η": "$\\eta$", "δ": "$\\delta$",
+    "←": "$\\leftarrow$", "ℝ": "$\\mathbb{R}$", "√": "$\\surd$", "σ": "$\\sigma$", "η": "$\\eta$", "δ": "$\\delta$",
     "α": "$\\alpha$", "ξ": "$\\xi$", "λ": "$\\lambda$", "ᵀ": "$^{\\top}$", "‘": "`", "’": "'",
     "“": "``", "”": "''", "–": "--", "—": "---", "…": "\\ldots{}", "\u0302": "",
     "ᵢ": "$_{i}$", "ⱼ": "$_{j}$", "ₛ": "$_{s}$", "±": "$\\pm$", "≠": "$\\neq$", "⇔": "$\\iff$",
     "∅": "$\\emptyset$", "⁻": "$^{-}$", "¹": "$^{1}$",
+}
+
+
+#: Unicode sub- and superscripts the terminal texts use (xᵢ, w⁽¹⁾), as LaTeX scripts.
+_SCRIPTS = {
+    **{char: f"$_{{{plain}}}$" for char, plain in zip("ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₍₎", "aehijklmnoprstuvx()")},
+    **{char: f"$^{{{plain}}}$" for char, plain in zip("⁰¹⁴⁵⁶⁷⁸⁹⁽⁾", "01456789()")},
 }
 
 
@@ -43,6 +50,8 @@ def escape(text: str) -> str:
             out.append(_SPECIAL[char])
         elif char in _UNICODE:
             out.append(_UNICODE[char])
+        elif char in _SCRIPTS:
+            out.append(_SCRIPTS[char])
         elif "₀" <= char <= "₉":
             out.append(f"$_{{{ord(char) - ord('₀')}}}$")
         elif ord(char) < 0x250 and char.isprintable():

@@ -121,7 +121,8 @@ def _steps_table(section: Section, derivation: Derivation, decimals: int) -> Tab
     table.add_column("step", overflow="fold")
     table.add_column("value", style="bold", no_wrap=True)
     for step in section.steps:
-        table.add_row(step.key, step_line(step, derivation, decimals), value_text(step, decimals))
+        # Text, not markup: a formula may hold square brackets (W₁[1,2], ∂E/∂x [path 1]).
+        table.add_row(Text(step.key), Text(step_line(step, derivation, decimals)), Text(value_text(step, decimals)))
     return table
 
 
@@ -130,7 +131,7 @@ def _extra_table(table, derivation: Derivation, decimals: int) -> Table:
     for heading in table.header:
         out.add_column(heading)
     for row in table.rows:
-        out.add_row(*(fragments((cell,), derivation, decimals) if isinstance(cell, (Math, Value)) else cell
+        out.add_row(*(Text(fragments((cell,), derivation, decimals) if isinstance(cell, (Math, Value)) else cell)
                       for cell in row))
     return out
 
