@@ -6,7 +6,8 @@ reports the medians and their ratio:
     python benchmarks/startup.py [--runs N] [COMMAND ...]
 
 Commands default to every solving command; each is compared with importing what it must import
-(``backprop`` with ``import sympy``).  Also checks that ``backprop`` does not import cvxpy.
+(``backprop`` with ``import sympy``, ``svm`` with ``import cvxpy, sympy``).  Also checks that
+``backprop`` does not import cvxpy.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import time
 #: command → (arguments after `python -m solver`, the baseline import, the target ratio)
 COMMANDS = {
     "backprop": (["backprop"], "import sympy", 1.5),
+    "svm": (["svm"], "import cvxpy, sympy", 1.3),
 }
 
 

@@ -129,6 +129,7 @@ class Builder:
         notes: Sequence[Text] = (),
         labels: Sequence[str] = (),
         symbolic: Cells | None = None,
+        equation_of: Sequence[Notation] = (),
     ) -> Step:
         """A computed quantity; its value is ``cell_formulas`` evaluated on earlier values."""
         matrix = as_matrix(cell_formulas)
@@ -156,6 +157,7 @@ class Builder:
             notes=tuple(notes),
             mistakes=tuple(mistakes),
             labels=tuple(labels),
+            equation_of=tuple(equation_of),
             symbolic=None if symbolic is None else tuple(as_matrix(symbolic)),
         )
         self._remember(step)

@@ -10,6 +10,9 @@ from it *follow through*.  Verdicts (DESIGN.md, "Answer files and verdicts"):
 - ``follows_through``: wrong, but right by the step's formula on the student's own values;
 - ``wrong``: with a named mistake when the value matches a mistake variant of the step;
 - ``invalid``: the text could not be read.
+
+An equation-valued step (a hyperplane) is answered by an equation, ``"x1 + x2 - 7 = 0"``, and
+accepted at any non-zero scale; a ``scaled`` mistake is the step's own value at another scale.
 """
 
 from __future__ import annotations
@@ -24,13 +27,15 @@ import sympy
 
 from solver import printing
 from solver.answer_file import Entry
-from solver.evaluate import DECIMAL, compile_formula
+from solver.errors import InputError
+from solver.evaluate import DECIMAL, compile_formula, evaluate_decimal
+from solver.expression_parser import parse_expression
 from solver.model import Derivation, Quantity, Step
 from solver.numbers import NUMERIC, plain_decimal, round_half_up
 from solver.problem_file import FloatText
-from solver.render.common import show
+from solver.render.common import plain_equation, show
 from solver.symbolic_equality import symbolically_equal
-from solver.written import Written, read_plain, read_scalar
+from solver.written import MAX_TEXT, Written, read_plain, read_scalar, written_decimals
 
 VERDICTS = ("correct", "follows_through", "wrong", "invalid")
 ACCEPTED = ("correct", "follows_through")
@@ -156,6 +161,8 @@ def _cell_texts(quantity: Quantity, decimals: int) -> list[str]:
 def _whole_text(quantity: Quantity, cells: list[str]) -> str:
     if quantity.is_set:
         return "{" + ", ".join(quantity.members()) + "}"
+    if quantity.is_equation:
+        return plain_equation(quantity)
     if quantity.is_scalar:
         return cells[0]
     rows, cols = quantity.shape
@@ -306,7 +313,8 @@ class CheckPlan:
                         written[cell] = w
         for cell, slot in enumerate(compiled.slots):
             w = written.get(cell)
-            if w is not None and not self.tolerance.agrees(w.number, w.decimals, on_yours[cell]):
+            if w is not None and not compiled.step.is_equation and not self.tolerance.agrees(
+                    w.number, w.decimals, on_yours[cell]):
                 values[slot] = w.number
             else:
                 values[slot] = on_yours[cell]
@@ -324,6 +332,8 @@ class CheckPlan:
             return None, str(error)
         if step.is_set:
             return cells, self._read_set(step, entry.value)
+        if step.is_equation and entry.index is None and isinstance(entry.value, str):
+            return cells, _read_equation(step, entry.value)
         raw = _raw_cells(step, entry, cells)
         if isinstance(raw, str):
             return None, raw
@@ -373,7 +383,8 @@ class CheckPlan:
             result.reason = bad.error
             return result
         tol = self.tolerance
-        if all(tol.agrees(w.number, w.decimals, compiled.exact[c]) for c, w in zip(cells, read)):
+        agree = _proportional if step.is_equation and not element else _equal
+        if agree(tol.agrees, cells, read, compiled.exact):
             result.verdict = "correct"
             return result
         if step.symbolic is not None and any(w.formula is not None for w in read):
@@ -382,7 +393,7 @@ class CheckPlan:
                 return result
         yours = [on_yours[c] for c in cells]
         result.yours = self._shown(step, cells, yours)
-        if all(tol.agrees(w.number, w.decimals, y) for w, y in zip(read, yours)):
+        if agree(tol.agrees, cells, read, on_yours):
             result.verdict = "follows_through"
             return result
         result.verdict = "wrong"
@@ -396,6 +407,10 @@ class CheckPlan:
         for mistake, formulas in compiled.mistakes:
             if mistake.set_difference is not None:
                 if _set_difference(compiled, cells, read) == mistake.set_difference:
+                    return mistake
+                continue
+            if mistake.scaled:
+                if len(cells) > 1 and _proportional(matches_mistake, cells, read, compiled.exact):
                     return mistake
                 continue
             try:
@@ -489,6 +504,61 @@ def _flatten(value: list) -> list | str:
     return out
 
 
+def _equal(agrees, cells: list[int], read: list[Written], reference: list[Decimal]) -> bool:
+    """Every written cell agrees with its reference."""
+    return all(agrees(w.number, w.decimals, reference[c]) for c, w in zip(cells, read))
+
+
+def _proportional(agrees, cells: list[int], read: list[Written], reference: list[Decimal]) -> bool:
+    """The written cells are one non-zero multiple of the reference (read from its largest cell)."""
+    largest = max(range(len(cells)), key=lambda i: abs(reference[cells[i]]))
+    if reference[cells[largest]] == 0 or read[largest].number == 0:
+        return False
+    factor = read[largest].number / reference[cells[largest]]
+    return all(agrees(w.number, w.decimals, factor * reference[c]) for c, w in zip(cells, read))
+
+
+def _read_equation(step: Step, text: str) -> list[Written]:
+    """The coefficients, then the constant, of a linear equation written in the step's variables."""
+    variables = [sympy.Symbol(n.plain) for n in step.equation_of]
+    invalid = lambda why: [Written(text, error=why)] * len(step.cells)
+    example = " + ".join(v.name for v in variables) + " - 1 = 0"
+    if len(text) > MAX_TEXT:
+        return invalid(f"answer is {len(text)} characters long")
+    sides = text.split("=")
+    if len(sides) != 2:
+        return invalid(f"expected an equation in {', '.join(v.name for v in variables)}, such as {example!r}")
+    try:
+        lhs, rhs = (parse_expression(side, {v.name: v for v in variables}) for side in sides)
+    except InputError as error:
+        return invalid(error.message)
+    if not (_is_linear(lhs) and _is_linear(rhs)):
+        return invalid("not a linear equation in " + ", ".join(v.name for v in variables))
+    poly = sympy.Poly(sympy.expand(lhs - rhs), *variables)
+    coefficients = [poly.coeff_monomial(v) for v in variables] + [poly.coeff_monomial(1)]
+    if all(c == 0 for c in coefficients[:-1]):
+        return invalid("no variable is left in this equation")
+    try:
+        numbers = [evaluate_decimal(c) for c in coefficients]
+    except (ArithmeticError, ValueError, TypeError, NotImplementedError):
+        return invalid("cannot evaluate its coefficients to numbers")
+    decimals = written_decimals(text)
+    return [Written(text, number=n, decimals=decimals) for n in numbers]
+
+
+def _is_linear(expr: sympy.Basic) -> bool:
+    """Linear in its symbols by its shape alone (so expanding it stays small): sums of terms with at
+    most one factor holding a symbol, which is itself linear; no symbol under a power or function."""
+    if not expr.free_symbols or expr.is_Symbol:
+        return True
+    if expr.is_Add:
+        return all(_is_linear(a) for a in expr.args)
+    if expr.is_Mul:
+        holding = [a for a in expr.args if a.free_symbols]
+        return len(holding) == 1 and _is_linear(holding[0])
+    return False
+
+
 def _set_members(value: Any) -> list[str] | str:
     """Names from a list of strings, or a text such as ``"{B, C}"`` or ``"B, C"``."""
     if isinstance(value, list):
@@ -497,6 +567,8 @@ def _set_members(value: Any) -> list[str] | str:
         names = [v.strip() for v in value]
     elif isinstance(value, str):
         text = value.strip()
+        if not text:
+            return "empty: no answer written (write [] or \"{}\" for the empty set)"
         if text.startswith("{") and text.endswith("}"):
             text = text[1:-1]
         names = [part.strip() for part in text.replace(";", ",").split(",")] if text.strip() else []

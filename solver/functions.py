@@ -8,9 +8,14 @@ so formulas compile without sympy in the hot path.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import sympy
 from sympy import Function, S
 from sympy.printing.precedence import PRECEDENCE
+
+from solver.linear_algebra import solve
+from solver.notation import subscript
 
 
 class sigmoid(Function):
@@ -295,3 +300,81 @@ class prime(Function):
         argument = ", ".join(printer._print(a) for a in self.args[0].args)
         body = rf"{self.function_names()[1]}\left({argument}\right)"
         return body if exp is None else rf"{body}^{{{exp}}}"
+
+
+# --- values defined by a system of equations ----------------------------------------------------
+
+
+class linear_solve(Function):
+    """Unknown ``i`` (1-based) of the n×n linear system M·u = r; arguments i, n, M row by row, then r.
+
+    A quantity defined as the solution of equations (the KKT system of an SVM) is still a formula
+    over earlier values: exact at rationals, and computable in any arithmetic.  A singular system
+    raises ``ZeroDivisionError``.
+    """
+
+    @classmethod
+    def eval(cls, i, n, *entries):
+        if i.is_Integer and n.is_Integer and all(e.is_Rational for e in entries):
+            value = cls.numeric(None, i, n, *(Fraction(int(e.p), int(e.q)) for e in entries))
+            return sympy.Rational(value.numerator, value.denominator)
+        return None
+
+    def _textstr(self, printer):
+        i, n = self.args[:2]
+        return f"solve({n}×{n} system)[{i}]"
+
+    def _latex(self, printer, exp=None):
+        i, n = self.args[:2]
+        return rf"\operatorname{{solve}}_{{{n}\times{n}}}[{i}]"
+
+    @staticmethod
+    def numeric(arith, i, n, *entries):
+        i, n = int(i), int(n)
+        if len(entries) != n * n + n or not 1 <= i <= n:
+            raise ValueError(f"linear_solve needs {n * n + n} entries for an {n}×{n} system")
+        matrix = [entries[r * n : (r + 1) * n] for r in range(n)]
+        solution = solve(matrix, entries[n * n :])
+        if solution is None:
+            raise ZeroDivisionError("the linear system is singular")
+        return solution[i - 1]
+
+
+class inverse(Function):
+    """M⁻¹ in a display formula over whole matrices (never evaluated)."""
+
+    nargs = 1
+    is_commutative = False
+
+    def _textstr(self, printer):
+        return printer.parenthesize(self.args[0], PRECEDENCE["Pow"] + 1) + "⁻¹"
+
+    def _latex(self, printer, exp=None):
+        return rf"{{{printer.parenthesize(self.args[0], PRECEDENCE['Pow'])}}}^{{-1}}"
+
+
+class component(Function):
+    """(v)ᵢ, element i of a vector expression, in a display formula (never evaluated)."""
+
+    nargs = 2
+
+    def _textstr(self, printer):
+        return f"({printer._print(self.args[0])}){subscript(str(self.args[1]))}"
+
+    def _latex(self, printer, exp=None):
+        return rf"\left({printer._print(self.args[0])}\right)_{{{printer._print(self.args[1])}}}"
+
+
+class set_builder(Function):
+    """{P : condition, …}, the set of the P meeting every condition, in a display formula (never evaluated)."""
+
+    def _textstr(self, printer):
+        element, *conditions = self.args
+        return "{" + printer._print(element) + " : " + ", ".join(printer._print(c) for c in conditions) + "}"
+
+    def _sympystr(self, printer):
+        return self._textstr(printer)
+
+    def _latex(self, printer, exp=None):
+        element, *conditions = self.args
+        return r"\left\{" + printer._print(element) + r" : " + ", ".join(printer._print(c) for c in conditions) + r"\right\}"

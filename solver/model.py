@@ -49,7 +49,10 @@ class Quantity:
     ``symbol`` stands for the whole quantity in display formulas; ``cells`` are the symbols of
     its elements in row-major order (a scalar's only cell is its symbol).  A quantity with
     ``labels`` is a set: cell i is 1 when ``labels[i]`` is a member and 0 when not (the support
-    vectors of an SVM are the set of their point names).
+    vectors of an SVM are the set of their point names).  A quantity with ``equation_of`` is a
+    linear equation c₁v₁ + … + cₖvₖ + c₀ = 0 in those variables: its cells are the coefficients
+    c₁ … cₖ and then the constant c₀, and any non-zero multiple of them is the same equation (a
+    hyperplane), so it is shown as an equation and compared up to scale.
     """
 
     key: str
@@ -59,10 +62,15 @@ class Quantity:
     cells: tuple[sympy.Symbol, ...]
     values: tuple[Scalar, ...]
     labels: tuple[str, ...] = ()
+    equation_of: tuple[Notation, ...] = ()
 
     @property
     def is_set(self) -> bool:
         return bool(self.labels)
+
+    @property
+    def is_equation(self) -> bool:
+        return bool(self.equation_of)
 
     def members(self) -> tuple[str, ...]:
         """For a set, the labels of its members, in order."""
@@ -108,13 +116,16 @@ class Mistake:
 
     ``id`` is stable and documented (``swapped_gradient``); ``diagnosis`` speaks to the student.
     For a set-valued step a mistake may instead be a difference of sets: ``set_difference`` is
-    ``"missing"`` (members left out) or ``"extra"`` (non-members put in), with no formulas.
+    ``"missing"`` (members left out) or ``"extra"`` (non-members put in), with no formulas.  A
+    ``scaled`` mistake has no formulas either: the answer is the step's own value multiplied by
+    one factor other than 0 and 1 in every cell (the w of a hyperplane written at another scale).
     """
 
     id: str
     diagnosis: str
     cell_formulas: tuple[sympy.Basic, ...] = ()
     set_difference: str | None = None
+    scaled: bool = False
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,12 @@ def superscript(text: str) -> str:
     return text.translate(_SUPERSCRIPTS)
 
 
+def spelled_symbol(symbol_name: str) -> str:
+    """A symbol's name for the terminal with a spelled-out Greek letter in front: ``alpha_P`` → ``α_P``."""
+    base, sep, rest = symbol_name.partition("_")
+    return _GREEK[base][0] + sep + rest if base in _GREEK else symbol_name
+
+
 @dataclass(frozen=True)
 class Notation:
     """One quantity's name in each output medium."""

@@ -44,16 +44,18 @@ def decimal_of_rational(value: sympy.Rational | Fraction | int) -> Decimal:
 
 
 def round_half_up(value: Decimal | sympy.Rational, decimals: int) -> Decimal:
-    """Round to ``decimals`` places, halves away from zero; exact for rationals."""
+    """Round to ``decimals`` places, halves away from zero; exact for rationals, and for numbers of
+    any size (the result is built from its digits, never rounded to a context's precision)."""
     quantum = Decimal(1).scaleb(-decimals)
     if isinstance(value, sympy.Rational):
         scaled = Fraction(int(value.p), int(value.q)) * 10**decimals
         whole, rest = divmod(abs(scaled.numerator), scaled.denominator)
         if 2 * rest >= scaled.denominator:
             whole += 1
-        sign = -1 if scaled < 0 else 1
-        return (Decimal(sign * whole).scaleb(-decimals)).quantize(quantum)
-    with localcontext(NUMERIC):
+        sign = "-" if scaled < 0 else ""
+        return Decimal(f"{sign}{whole}E-{decimals}")
+    with localcontext(NUMERIC) as ctx:
+        ctx.prec = max(ctx.prec, value.adjusted() + decimals + 2)
         return value.quantize(quantum, rounding=ROUND_HALF_UP)
 
 

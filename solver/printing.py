@@ -16,7 +16,7 @@ from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
 
 from solver import functions as fn
-from solver.notation import Notation, subscript, superscript
+from solver.notation import Notation, spelled_symbol, subscript, superscript
 
 MINUS = "−"
 
@@ -46,6 +46,8 @@ def _display_precedence(item: sympy.Basic) -> int:
     return precedence(item)
 
 
+_RELATIONS = {"==": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
+
 _VULGAR = {(1, 2): "½", (1, 3): "⅓", (2, 3): "⅔", (1, 4): "¼", (3, 4): "¾"}
 
 
@@ -54,6 +56,18 @@ def _coefficient(r: sympy.Rational) -> str:
     sign = MINUS if r < 0 else ""
     vulgar = _VULGAR.get((abs(r.p), r.q))
     return sign + (vulgar or f"({abs(r.p)}/{r.q})")
+
+
+def _is_surd(term: sympy.Basic) -> bool:
+    """A square root of a whole number, √2."""
+    return term.is_Pow and term.exp == sympy.Rational(1, 2) and term.base.is_Integer
+
+
+def _surd_multiple(r: sympy.Rational, surd: str) -> str:
+    """A rational multiple of a surd as written by hand: 2√2, √2/4, −3√2/2."""
+    sign = MINUS if r < 0 else ""
+    head = "" if abs(r.p) == 1 else str(abs(r.p))
+    return sign + head + surd + ("" if r.q == 1 else f"/{r.q}")
 
 
 class _OrderedParenthesize:
@@ -85,7 +99,10 @@ class TextPrinter(_OrderedParenthesize, StrPrinter):
 
     def _print_Symbol(self, expr):
         names = self._settings["names"] or {}
-        return names[expr].text if expr in names else expr.name
+        return names[expr].text if expr in names else spelled_symbol(expr.name)
+
+    def _print_Relational(self, expr):
+        return f"{self._print(expr.lhs)} {_RELATIONS[expr.rel_op]} {self._print(expr.rhs)}"
 
     def _print_Integer(self, expr):
         return f"{MINUS}{-expr.p}" if expr.p < 0 else str(expr.p)
@@ -111,6 +128,8 @@ class TextPrinter(_OrderedParenthesize, StrPrinter):
             rest = args[1:]
             inner = rest[0] if len(rest) == 1 else sympy.Mul(*rest, evaluate=False)
             return MINUS + self.parenthesize(inner, PRECEDENCE["Mul"], strict=True)
+        if len(args) == 2 and args[0].is_Rational and _is_surd(args[1]):
+            return _surd_multiple(args[0], self._print(args[1]))
         if len(args) > 1 and args[0].is_Rational and not args[0].is_Integer:
             rest = args[1] if len(args) == 2 else sympy.Mul(*args[1:], evaluate=False)
             body = self.parenthesize(rest, PRECEDENCE["Mul"])
@@ -234,6 +253,14 @@ class TexPrinter(_OrderedParenthesize, LatexPrinter):
         names = self._settings["names"] or {}
         return names[expr].latex if expr in names else super()._print_Symbol(expr, style)
 
+    def _print_Pow(self, expr, **kwargs):
+        # LaTeX's own Pow printer hands a negative power to the Mul printer as if it were a product.
+        base, exp = expr.args
+        if exp.is_Number and exp < 0:
+            inner = base if exp == -1 else sympy.Pow(base, -exp, evaluate=False)
+            return rf"\frac{{1}}{{{self._print(inner)}}}"
+        return super()._print_Pow(expr, **kwargs)
+
     def _print_Mul(self, expr):
         # LaTeX's own Mul printer turns an unevaluated a·b⁻¹ into a fraction in its own order;
         # a leading −1 must stay a sign rather than a factor.
@@ -242,6 +269,10 @@ class TexPrinter(_OrderedParenthesize, LatexPrinter):
             rest = args[1:]
             inner = rest[0] if len(rest) == 1 else sympy.Mul(*rest, evaluate=False)
             return "-" + self.parenthesize(inner, PRECEDENCE["Mul"], strict=True)
+        if len(args) == 2 and args[0].is_Rational and _is_surd(args[1]):
+            r, surd = args[0], self._print(args[1])
+            top = ("" if abs(r.p) == 1 else str(abs(r.p))) + surd
+            return ("-" if r < 0 else "") + (top if r.q == 1 else rf"\frac{{{top}}}{{{r.q}}}")
         numerator = [a for a in args if not (a.is_Pow and a.exp.is_Number and a.exp < 0)]
         denominator = [a.base if a.exp == -1 else sympy.Pow(a.base, -a.exp, evaluate=False)
                        for a in args if a.is_Pow and a.exp.is_Number and a.exp < 0]

@@ -23,10 +23,20 @@ def answer_template(derivation: Derivation) -> str:
             continue
         lines.append(f"# {section.title}")
         for step in section.steps:
-            shape = "" if step.is_scalar else f"  # {step.shape[0]}×{step.shape[1]}"
-            lines.append(f"{_key(step.key)} = \"\"{shape}")
+            lines.append(f"{_key(step.key)} = \"\"{_hint(step)}")
         lines.append("")
     return "\n".join(lines)
+
+
+def _hint(step) -> str:
+    """A comment saying what shape of answer the key takes, where a plain number will not do."""
+    if step.is_set:
+        example = ", ".join(json.dumps(label) for label in step.labels[:2])
+        return f"  # a list of names, e.g. [{example}]"
+    if step.is_equation:
+        variables = ", ".join(n.plain for n in step.equation_of)
+        return f'  # an equation in {variables}, e.g. "{step.equation_of[0].plain} - 1 = 0"'
+    return "" if step.is_scalar else f"  # {step.shape[0]}×{step.shape[1]}"
 
 
 def _key(key: str) -> str:

@@ -31,6 +31,7 @@ KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
         Kind("backprop", "solver.kinds.backprop", "relu-111-sgd", "gradient-descent updates of a small network"),
+        Kind("svm", "solver.kinds.svm", "svm-given-hyperplane", "maximum-margin hyperplanes, margins and classes"),
         Kind("softmax", "solver.kinds.softmax", "softmax-ce", "softmax and cross-entropy gradients"),
         Kind("graph", "solver.kinds.graph", "graph-skip", "chain rule over every path of a computational graph"),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,6 +12,7 @@ import sympy
 from solver import printing
 from solver.evaluate import evaluate_decimal, tree_size
 from solver.model import Derivation, Quantity, Scalar, Step
+from solver.notation import Notation
 from solver.numbers import decimal_of_rational, plain_decimal, round_half_up, terminating_places
 
 #: Longest closed form shown next to a rounded value (√2/4 ≈ 0.3536, 1/3 ≈ 0.3333).
@@ -34,8 +36,7 @@ def show(scalar: Scalar, decimals: int) -> Shown:
     if scalar.is_rational:
         places = terminating_places(scalar.exact)
         if places is not None and places <= decimals:
-            quantum = Decimal(1).scaleb(-places)
-            return Shown(plain_decimal(decimal_of_rational(scalar.exact).quantize(quantum)), True, None)
+            return Shown(plain_decimal(round_half_up(scalar.exact, places)), True, None)
         digits = plain_decimal(round_half_up(scalar.exact, decimals))
     else:
         digits = plain_decimal(round_half_up(scalar.approx, decimals))
@@ -110,3 +111,73 @@ def _value_of(expr: sympy.Basic, derivation: Derivation) -> Scalar:
         if exact.is_Rational:
             return Scalar(exact, decimal_of_rational(exact))
     return Scalar(None, evaluate_decimal(expr, {s: v.approx for s, v in cells.items()}))
+
+
+# --- sets and equations -------------------------------------------------------------------------
+
+
+def set_text(quantity: Quantity, name: Callable[[str], str], empty: str, braces: tuple[str, str] = ("{", "}")) -> str:
+    """A set-valued quantity as its members, ``{B, C}``, each written by ``name``."""
+    members = quantity.members()
+    if not members:
+        return empty
+    return braces[0] + ", ".join(name(m) for m in members) + braces[1]
+
+
+def coefficient_text(scalar: Scalar, decimals: int, closed: Callable[[sympy.Basic], str]) -> str:
+    """A number inside an equation: its decimal when exact, else a short closed form, else rounded."""
+    shown = show(scalar, decimals)
+    if shown.exact or shown.closed_form is None:
+        return shown.digits
+    return closed(shown.closed_form)
+
+
+def equation_text(
+    quantity: Quantity,
+    number: Callable[[Scalar], str],
+    variable: Callable[[Notation], str],
+    join: Callable[[str, str], str],
+    minus: str,
+) -> str:
+    """An equation-valued quantity written out, ``−2x₁ + 5 = 0``: rational coefficients scaled to
+    whole numbers with no common factor (the same equation), zero terms left out, unit coefficients
+    not written; ``number`` writes a magnitude, ``join`` puts it before a variable."""
+    variables: list[Notation | None] = [*quantity.equation_of, None]
+    parts = []
+    for value, var in zip(_whole_multiple(quantity.values), variables):
+        if value.approx == 0:
+            continue
+        negative = value.approx < 0
+        magnitude = Scalar(None if value.exact is None else abs(value.exact), abs(value.approx))
+        if var is None:
+            body = number(magnitude)
+        elif magnitude.exact == 1:
+            body = variable(var)
+        else:
+            body = join(number(magnitude), variable(var))
+        if not parts:
+            parts.append((minus if negative else "") + body)
+        else:
+            parts.append((f" {minus} " if negative else " + ") + body)
+    return "".join(parts or ["0"]) + " = 0"
+
+
+def plain_equation(quantity: Quantity) -> str:
+    """An equation-valued quantity as plain text for programs and reports, ``-2*x1 + 5 = 0``."""
+
+    def number(v: Scalar) -> str:
+        text = sympy.sstr(v.exact) if v.exact is not None else plain_decimal(v.approx)
+        return text if v.exact is None or v.exact.is_Atom else f"({text})"
+
+    return equation_text(quantity, number, lambda n: n.plain, lambda c, v: f"{c}*{v}", "-")
+
+
+def _whole_multiple(values: tuple[Scalar, ...]) -> tuple[Scalar, ...]:
+    """Rational coefficients times the positive factor that makes them coprime whole numbers."""
+    if not all(v.is_rational for v in values) or all(v.exact == 0 for v in values):
+        return values
+    denominators = math.lcm(*(int(v.exact.q) for v in values))
+    whole = [int(v.exact.p) * (denominators // int(v.exact.q)) for v in values]
+    common_factor = math.gcd(*whole)
+    return tuple(Scalar.of(sympy.Integer(c // common_factor)) for c in whole)
+

@@ -8,6 +8,7 @@ from solver import printing
 from solver.json_text import dumps
 from solver.model import Derivation, Quantity, Scalar, Step
 from solver.numbers import JSON_DIGITS, WORKING_DIGITS
+from solver.render.common import plain_equation
 from solver.render.terminal import fragments
 
 
@@ -31,10 +32,10 @@ def _shaped(quantity: Quantity, item):
 
 
 def quantity_json(quantity: Quantity) -> dict:
-    """The fields shared by givens and steps."""
+    """The fields shared by givens and steps; a set adds its ``members``, an equation its text."""
     exact = all(v.exact is not None for v in quantity.values)
     value = _shaped(quantity, _exact_text)
-    return {
+    out = {
         "key": quantity.key,
         "name": quantity.notation.text,
         "name_latex": quantity.notation.latex,
@@ -43,6 +44,13 @@ def quantity_json(quantity: Quantity) -> dict:
         "numeric": _shaped(quantity, lambda v: v.approx),
         "exact": exact,
     }
+    if quantity.is_set:
+        out["labels"] = list(quantity.labels)
+        out["members"] = list(quantity.members())
+    if quantity.is_equation:
+        out["variables"] = [n.plain for n in quantity.equation_of]
+        out["equation"] = plain_equation(quantity)
+    return out
 
 
 def step_json(step: Step, derivation: Derivation) -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from solver import printing
 from solver.model import Derivation, Fragment, Math, Quantity, Section, Step, Table, Value
 from solver.render import common
@@ -28,6 +30,8 @@ _UNICODE = {
     "←": "$\\leftarrow$", "ℝ": "$\\mathbb{R}$", "√": "$\\surd$", "σ": "$\\sigma$", "η": "$\\eta$", "δ": "$\\delta$",
     "α": "$\\alpha$", "ξ": "$\\xi$", "λ": "$\\lambda$", "ᵀ": "$^{\\top}$", "‘": "`", "’": "'",
     "“": "``", "”": "''", "–": "--", "—": "---", "…": "\\ldots{}", "\u0302": "",
+    "ᵢ": "$_{i}$", "ⱼ": "$_{j}$", "ₛ": "$_{s}$", "±": "$\\pm$", "≠": "$\\neq$", "⇔": "$\\iff$",
+    "∅": "$\\emptyset$", "⁻": "$^{-}$", "¹": "$^{1}$",
 }
 
 
@@ -68,8 +72,19 @@ def matrix(quantity: Quantity, decimals: int) -> str:
     return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
 
 
+def _equation(quantity: Quantity, decimals: int) -> str:
+    number = lambda v: common.coefficient_text(v, decimals, lambda e: printing.latex(e, {}))
+    return common.equation_text(quantity, number, lambda n: n.latex, lambda c, v: f"{c} {v}", "-")
+
+
 def value(quantity: Quantity, decimals: int) -> str:
-    """``= 1.02``, ``\\approx 1.0583`` or ``= \\frac{\\sqrt{2}}{4} \\approx 0.3536`` (math mode)."""
+    """``= 1.02``, ``\\approx 1.0583`` or ``= \\frac{\\sqrt{2}}{4} \\approx 0.3536`` (math mode); a set
+    ``= \\{\\text{B}, \\text{C}\\}``; an equation ``\\iff -2 x_{1} + 5 = 0``."""
+    if quantity.is_set:
+        name = lambda m: rf"\text{{{escape(m)}}}"
+        return "= " + common.set_text(quantity, name, r"\emptyset", (r"\{", r"\}"))
+    if quantity.is_equation:
+        return r"\iff " + _equation(quantity, decimals)
     if not quantity.is_scalar:
         mark = "=" if common.all_exact(quantity, decimals) else r"\approx"
         return f"{mark} {matrix(quantity, decimals)}"
@@ -121,13 +136,57 @@ def step_math(step: Step, derivation: Derivation, decimals: int) -> tuple[str, s
     return step.notation.latex, f"{relation(step)} " + " = ".join(parts) + " " + value(step, decimals)
 
 
+#: Visible characters of math after which a step's value moves to a line of its own.
+MAX_LINE = 45
+
+
+def _visible(tex: str) -> int:
+    """Roughly how many characters a piece of math shows: a command one, braces and spaces none."""
+    tex = re.sub(r"\\left\b|\\right\b", "", re.sub(r"\\(?:begin|end)\{\w*\}", "x", tex)).replace("&", "xx")
+    return len(re.sub(r"[{}\\ _^]", "", re.sub(r"\\[a-zA-Z]+", "x", tex)))
+
+
+def _wrapped(tex: str) -> list[str]:
+    """A long sum cut before its top-level + and − signs into lines of at most about MAX_LINE."""
+    if _visible(tex) <= MAX_LINE:
+        return [tex]
+    pieces, depth, start = [], 0, 0
+    for match in re.finditer(r"\\left\b|\\right\b|[{}]| [+-] ", tex):
+        token = match.group()
+        if token in ("{", "\\left"):
+            depth += 1
+        elif token in ("}", "\\right"):
+            depth -= 1
+        elif depth == 0:
+            pieces.append(tex[start : match.start()])
+            start = match.start() + 1
+    pieces.append(tex[start:])
+    lines = [pieces[0]]
+    for piece in pieces[1:]:
+        if _visible(lines[-1]) + _visible(piece) > MAX_LINE:
+            lines.append(piece)
+        else:
+            lines[-1] += " " + piece
+    return lines
+
+
 def _step_rows(step: Step, derivation: Derivation, decimals: int) -> list[str]:
-    """Aligned rows: the name and formula first, then each further form on its own line."""
+    """Aligned rows: the name and formula first, then each further form on its own line; a long
+    sum goes on over several lines, and the value gets a line of its own when the last is full."""
     parts = step_parts(step, derivation, decimals)
-    parts[-1] += " " + value(step, decimals)
+    shown = value(step, decimals)
     key = rf"\text{{\texttt{{{escape(step.key)}}}}}"
-    rows = [f"  &{key} & {step.notation.latex} &{relation(step)} {parts[0]}"]
-    rows += [f"  & & &= {part}" for part in parts[1:]]
+    rows, last = [], ""
+    for i, part in enumerate(parts):
+        first, *more = _wrapped(part)
+        lead = f"  &{key} & {step.notation.latex} &{relation(step)}" if i == 0 else "  & & &="
+        rows.append(f"{lead} {first}")
+        rows += [f"  & & &\\quad {line}" for line in more]
+        last = more[-1] if more else first
+    if _visible(last) + _visible(shown) > MAX_LINE:
+        rows.append(f"  & & &{shown}")
+    else:
+        rows[-1] += " " + shown
     return rows
 
 

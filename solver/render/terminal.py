@@ -33,8 +33,30 @@ def _inline_matrix(quantity: Quantity, decimals: int) -> str:
     return "[" + ", ".join("[" + ", ".join(r) + "]" for r in rows) + "]"
 
 
+def _join(coefficient: str, variable: str) -> str:
+    """``2x₁`` after a plain number, ``3/2·x₁`` after a fraction or surd."""
+    return coefficient + ("" if coefficient.replace(".", "").isdigit() else "·") + variable
+
+
+def bare_value(quantity: Quantity, decimals: int) -> str:
+    """The value without a relation sign, as in running text: ``√2/4 ≈ 0.3536``, ``{B, C}``."""
+    if quantity.is_set:
+        return common.set_text(quantity, str, "∅")
+    if quantity.is_equation:
+        number = lambda v: common.coefficient_text(v, decimals, lambda e: printing.text(e, {}))
+        return common.equation_text(quantity, number, lambda n: n.text, _join, MINUS)
+    if quantity.is_scalar:
+        return value_text(quantity, decimals).split(" ", 1)[1]
+    return matrix_block(quantity, decimals)
+
+
 def value_text(quantity: Quantity, decimals: int) -> str:
-    """The value as shown in the value column: ``= 1.02``, ``≈ 1.0583``, ``= √2/4 ≈ 0.3536``, or a grid."""
+    """The value as shown in the value column: ``= 1.02``, ``≈ 1.0583``, ``= √2/4 ≈ 0.3536``, a
+    grid, a set ``= {B, C}``, or an equation ``⇔ −2x₁ + 5 = 0`` (the formula being one too)."""
+    if quantity.is_set:
+        return "= " + bare_value(quantity, decimals)
+    if quantity.is_equation:
+        return "⇔ " + bare_value(quantity, decimals)
     if quantity.is_scalar:
         shown = show(quantity.values[0], decimals)
         if shown.exact:
@@ -62,11 +84,7 @@ def fragments(text: tuple[Fragment, ...], derivation: Derivation, decimals: int)
         if isinstance(fragment, Math):
             out.append(printing.text(fragment.expr, derivation.notations))
         elif isinstance(fragment, Value):
-            quantity = fragment.quantity
-            if quantity.is_scalar:
-                out.append(value_text(quantity, decimals).split(" ", 1)[1])
-            else:
-                out.append(matrix_block(quantity, decimals))
+            out.append(bare_value(fragment.quantity, decimals))
         else:
             out.append(fragment)
     return "".join(out)
