@@ -1,69 +1,66 @@
 """The one parser that turns untrusted text into sympy: a whitelist over Python's ``ast``.
 
 Nothing read from a file reaches ``eval``, ``exec``, ``sympify`` or ``parse_expr``.  The text is
-normalised (NFKC, × ÷ − · and ^ mapped to ASCII operators), checked against limits on length,
+screened and normalised (:mod:`solver.text_screen`), a LaTeX value is first translated into the
+plain syntax (:mod:`solver.latex_input`), the result is checked against limits on length,
 nesting and literal size, parsed by ``ast.parse(mode="eval")``, and the tree is walked node by
 node: only numbers, + − × ÷ and powers, parentheses, declared names and a short list of
 functions of fixed arity are accepted.  Every value built is checked to stay finite, real and of
-bounded size, so absurd inputs fail in milliseconds instead of being computed.
+bounded size (:mod:`solver.value_bounds`), so absurd inputs fail in milliseconds instead of
+being computed.
 """
 
 from __future__ import annotations
 
 import ast
-import math
 import re
-import unicodedata
+import warnings
 from collections.abc import Callable, Mapping
-from fractions import Fraction
 
 import sympy
 
 from solver import functions as fn
+from solver import value_bounds as bounds
 from solver.errors import InputError
+from solver.latex_input import looks_like_latex, to_plain
+from solver.text_screen import normalise
 
 MAX_LENGTH = 1000
 MAX_NODES = 300
 MAX_DEPTH = 30
 MAX_LITERAL_DIGITS = 60
 MAX_LITERAL_EXPONENT = 400
-MAX_POWER_EXPONENT = 1000
-MAX_RESULT_DIGITS = 2000
-MAX_EXP_ARGUMENT = 10_000
+MAX_POWER_EXPONENT = bounds.MAX_POWER_EXPONENT
+MAX_RESULT_DIGITS = bounds.MAX_RESULT_DIGITS
+MAX_EXP_ARGUMENT = bounds.MAX_EXP_ARGUMENT
 
-_TRANSLATE = str.maketrans({"×": "*", "·": "*", "⋅": "*", "÷": "/", "−": "-", "–": "-", "^": "**"})
 _LITERAL = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\Z")
 _DIGIT_RUN = re.compile(r"\d{%d,}" % (MAX_LITERAL_DIGITS + 1))
-
-
-def _check_exp_argument(x: sympy.Basic) -> sympy.Basic:
-    if x.is_Number and abs(x) > MAX_EXP_ARGUMENT:
-        raise InputError(f"exp of {x} is too large to work with")
-    return x
+_JUXTAPOSED = re.compile(r"\d\s*[A-DF-Za-df-z_(]|\)\s*[A-Za-z0-9_(]|[A-Za-z0-9_]\s+[A-Za-z0-9_(]")
 
 
 def _sqrt(x: sympy.Basic) -> sympy.Basic:
-    if x.is_Number and x < 0:
+    if bounds.is_constant(x) and bounds.sign(x, "the argument of sqrt") < 0:
         raise InputError("square root of a negative number")
-    return sympy.sqrt(x)
+    return bounds.power(x, sympy.S.Half)
 
 
 def _log(x: sympy.Basic) -> sympy.Basic:
-    if x.is_Number and x <= 0:
+    if bounds.is_constant(x) and bounds.sign(x, "the argument of log") <= 0:
         raise InputError("logarithm of a number that is not positive")
     return sympy.log(x)
 
 
 def _exp(x: sympy.Basic) -> sympy.Basic:
-    return sympy.exp(_check_exp_argument(x))
+    return sympy.exp(bounds.exp_argument(x))
 
 
 def _sigmoid(x: sympy.Basic) -> sympy.Basic:
-    return fn.sigmoid(_check_exp_argument(x))
+    return fn.sigmoid(bounds.exp_argument(x))
 
 
 def _tanh(x: sympy.Basic) -> sympy.Basic:
-    return sympy.tanh(_check_exp_argument(x))
+    return sympy.tanh(bounds.exp_argument(x))
 
 
 #: Functions a text may call: name → (minimum arguments, maximum arguments, builder).
@@ -82,6 +79,9 @@ FUNCTIONS: dict[str, tuple[int, int, Callable[..., sympy.Basic]]] = {
 
 CONSTANTS: dict[str, sympy.Basic] = {"e": sympy.E, "pi": sympy.pi}
 
+#: Names that people write for values that are not finite numbers.
+_NOT_FINITE = {"nan", "inf", "infinity", "infty", "oo"}
+
 _REFUSED = {
     ast.Attribute: "attribute access is not allowed",
     ast.Subscript: "subscripts are not allowed in a value (element keys go in the key: W1[1,2])",
@@ -92,7 +92,7 @@ _REFUSED = {
     ast.GeneratorExp: "comprehensions are not allowed",
     ast.JoinedStr: "f-strings are not allowed",
     ast.FormattedValue: "f-strings are not allowed",
-    ast.NamedExpr: "assignment expressions are not allowed",
+    ast.NamedExpr: "assignment expressions (:=) are not allowed",
     ast.Compare: "comparisons are not allowed",
     ast.BoolOp: "logical operators are not allowed",
     ast.IfExp: "conditional expressions are not allowed",
@@ -103,30 +103,22 @@ _REFUSED = {
     ast.Dict: "dictionaries are not allowed",
     ast.Set: "sets are not allowed",
     ast.List: "lists are not allowed in a single value",
-    ast.Tuple: "tuples are not allowed in a single value",
+    ast.Tuple: "tuples are not allowed in a single value (write decimals with a point: 0.5)",
     ast.Slice: "slices are not allowed",
 }
 
-_BINARY = {
-    ast.Add: "+",
-    ast.Sub: "-",
-    ast.Mult: "*",
-    ast.Div: "/",
-    ast.Pow: "**",
+_BINARY: dict[type, Callable[[sympy.Basic, sympy.Basic], sympy.Basic]] = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: bounds.multiply,
+    ast.Div: bounds.divide,
+    ast.Pow: bounds.power,
 }
 
-
-def normalise(text: str) -> str:
-    """NFKC, operator symbols mapped to ASCII; refuses control, zero-width and other non-ASCII text."""
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
-    for position, char in enumerate(text, start=1):
-        if char in " \t":
-            continue
-        if not char.isascii():
-            raise InputError(f"character {char!r} (U+{ord(char):04X}) at position {position} is not allowed")
-        if not char.isprintable():
-            raise InputError(f"control character U+{ord(char):04X} at position {position} is not allowed")
-    return text.replace("\t", " ")
+_OPERATOR_TEXT = {
+    ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
+    ast.BitOr: "|", ast.BitXor: "^", ast.BitAnd: "&", ast.Invert: "~", ast.Not: "not",
+}
 
 
 def _check_shape(text: str) -> None:
@@ -136,13 +128,13 @@ def _check_shape(text: str) -> None:
         raise InputError(f"value is {len(text)} characters long; the limit is {MAX_LENGTH}")
     depth = deepest = 0
     for char in text:
-        if char == "(":
+        if char in "([{":
             depth += 1
             deepest = max(deepest, depth)
-        elif char == ")":
+        elif char in ")]}":
             depth -= 1
     if deepest > MAX_DEPTH:
-        raise InputError(f"parentheses nested {deepest} deep; the limit is {MAX_DEPTH}")
+        raise InputError(f"brackets nested {deepest} deep; the limit is {MAX_DEPTH}")
     if _DIGIT_RUN.search(text):
         raise InputError(f"a number with more than {MAX_LITERAL_DIGITS} digits")
 
@@ -152,30 +144,39 @@ def decimal_literal(text: str) -> sympy.Rational:
     if not _LITERAL.match(text):
         raise InputError(f"{text!r} is not a plain decimal number")
     mantissa, _, exponent = text.lower().partition("e")
-    if exponent and abs(int(exponent)) > MAX_LITERAL_EXPONENT:
-        raise InputError(f"exponent of {text!r} is too large")
-    value = Fraction(mantissa) * Fraction(10) ** int(exponent or 0)
-    return sympy.Rational(value.numerator, value.denominator)
+    if exponent and (len(exponent.lstrip("+-0")) > 6 or abs(int(exponent)) > MAX_LITERAL_EXPONENT):
+        raise InputError(f"exponent of {text!r} is too large (limit {MAX_LITERAL_EXPONENT})")
+    digits = len(mantissa.replace(".", "").lstrip("0"))
+    if digits > MAX_LITERAL_DIGITS:
+        raise InputError(f"a number with more than {MAX_LITERAL_DIGITS} digits")
+    scale = int(exponent or 0) - (len(mantissa) - mantissa.index(".") - 1 if "." in mantissa else 0)
+    whole = int(mantissa.replace(".", "") or "0")
+    return sympy.Integer(whole) * sympy.Integer(10) ** scale
 
 
-def _digits(value: sympy.Basic) -> float:
-    """Approximate decimal digits in a rational's numerator or denominator (0 for other values)."""
-    if value.is_Rational:
-        return max(int(value.p).bit_length(), int(value.q).bit_length()) * math.log10(2)
-    return 0
+def _literal_refusal(text: str) -> str:
+    """Why a numeric literal Python accepts is not a plain decimal number."""
+    lower = text.lower()
+    if "_" in text:
+        return f"underscores in numbers are not allowed ({text!r})"
+    for prefix, base in (("0x", "hexadecimal"), ("0o", "octal"), ("0b", "binary")):
+        if lower.startswith(prefix):
+            return f"{base} numbers are not allowed ({text!r})"
+    return f"{text!r} is not a plain decimal number"
 
 
 class _Builder:
+    """Walks a parsed tree, building the sympy value of each allowed node."""
+
     def __init__(self, source: str, names: Mapping[str, sympy.Basic]) -> None:
         self.source = source
         self.names = names
-        self.lower_names = {k.lower(): v for k, v in names.items()}
-        self.nodes = 0
+        self.folded_names = {}
+        for key, value in names.items():
+            self.folded_names.setdefault(key.lower(), value)
+            self.folded_names.setdefault(key.lower().replace("_", ""), value)
 
-    def build(self, node: ast.AST, depth: int = 0) -> sympy.Basic:
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            raise InputError(f"expression has more than {MAX_NODES} parts")
+    def build(self, node: ast.AST, depth: int) -> sympy.Basic:
         if depth > MAX_DEPTH:
             raise InputError(f"expression nested more than {MAX_DEPTH} deep")
         refusal = _REFUSED.get(type(node))
@@ -184,17 +185,9 @@ class _Builder:
         method = getattr(self, f"_{type(node).__name__}", None)
         if method is None:
             raise InputError(f"{type(node).__name__} is not allowed in a value")
-        result = method(node, depth + 1)
-        self._check_value(result)
+        result = method(node, depth)
+        bounds.check(result)
         return result
-
-    def _check_value(self, value: sympy.Basic) -> None:
-        if value.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan):
-            raise InputError("value is undefined or infinite (division by zero?)")
-        if value.has(sympy.I):
-            raise InputError("value is not a real number")
-        if _digits(value) > MAX_RESULT_DIGITS:
-            raise InputError(f"value has more than {MAX_RESULT_DIGITS} digits")
 
     def _Expression(self, node: ast.Expression, depth: int) -> sympy.Basic:
         return self.build(node.body, depth)
@@ -207,81 +200,86 @@ class _Builder:
             raise InputError("complex numbers are not allowed")
         if not isinstance(value, (int, float)):
             raise InputError(f"{type(value).__name__} literals are not allowed")
-        return decimal_literal(ast.get_source_segment(self.source, node) or "")
+        text = ast.get_source_segment(self.source, node) or ""
+        if not _LITERAL.match(text):
+            raise InputError(_literal_refusal(text))
+        return decimal_literal(text)
 
     def _Name(self, node: ast.Name, depth: int) -> sympy.Basic:
         name = node.id
-        if name.startswith("__"):
+        if name.startswith("_"):
             raise InputError(f"name {name!r} is not allowed")
         if name in self.names:
             return self.names[name]
-        if name.lower() in self.lower_names:
-            return self.lower_names[name.lower()]
+        for folded in (name.lower(), name.lower().replace("_", "")):
+            if folded in self.folded_names:
+                return self.folded_names[folded]
         if name in CONSTANTS:
             return CONSTANTS[name]
-        if name in FUNCTIONS:
+        if name.lower() in _NOT_FINITE:
+            raise InputError(f"{name!r} is not a finite number")
+        if name.lower() in FUNCTIONS:
             raise InputError(f"{name} is a function: write {name}(...)")
-        known = ", ".join(sorted(self.names)) or "none here"
+        if not self.names:
+            raise InputError(f"unknown name {name!r}: a number is expected here")
+        known = ", ".join(sorted(self.names))
         raise InputError(f"unknown name {name!r} (names allowed: {known})")
 
     def _UnaryOp(self, node: ast.UnaryOp, depth: int) -> sympy.Basic:
-        operand = self.build(node.operand, depth)
-        if isinstance(node.op, ast.USub):
-            return -operand
-        if isinstance(node.op, ast.UAdd):
-            return operand
-        raise InputError("only + and - may stand before a value")
+        if not isinstance(node.op, (ast.USub, ast.UAdd)):
+            raise InputError(f"operator {_OPERATOR_TEXT.get(type(node.op), '?')!r} is not allowed")
+        operand = self.build(node.operand, depth + 1)
+        return -operand if isinstance(node.op, ast.USub) else operand
 
     def _BinOp(self, node: ast.BinOp, depth: int) -> sympy.Basic:
-        if type(node.op) not in _BINARY:
-            raise InputError(f"operator {type(node.op).__name__} is not allowed")
-        left = self.build(node.left, depth)
-        right = self.build(node.right, depth)
-        if isinstance(node.op, ast.Add):
-            return left + right
-        if isinstance(node.op, ast.Sub):
-            return left - right
-        if isinstance(node.op, ast.Mult):
-            return left * right
-        if isinstance(node.op, ast.Div):
-            if right.is_zero:
-                raise InputError("division by zero")
-            return left / right
-        return self._power(left, right)
-
-    def _power(self, base: sympy.Basic, exponent: sympy.Basic) -> sympy.Basic:
-        if exponent.is_Number:
-            if abs(exponent) > MAX_POWER_EXPONENT:
-                raise InputError(f"exponent {exponent} is too large (limit {MAX_POWER_EXPONENT})")
-            if base.is_Number:
-                if base == 0 and exponent < 0:
-                    raise InputError("division by zero (0 to a negative power)")
-                if base < 0 and not exponent.is_Integer:
-                    raise InputError("a negative number to a fractional power is not real")
-                digits = max(_digits(base), 1) * abs(float(exponent))
-                if digits > MAX_RESULT_DIGITS:
-                    raise InputError(f"power would have about {digits:.0f} digits")
-        elif base.is_Number and abs(base) != 1 and base != 0:
-            if base is not sympy.E and not base.is_positive:
-                raise InputError("a negative number to a symbolic power is not real")
-        if base is sympy.E:
-            return _exp(exponent)
-        return base**exponent
+        # A chain a + b − c · d … nests to the left in the tree; walk it as one level, so that a
+        # long sum is limited by its size (MAX_NODES), not mistaken for deep nesting.
+        chain = []
+        while isinstance(node, ast.BinOp):
+            chain.append(node)
+            node = node.left
+        value = self.build(node, depth + 1)
+        for link in reversed(chain):
+            operation = _BINARY.get(type(link.op))
+            if operation is None:
+                raise InputError(f"operator {_OPERATOR_TEXT.get(type(link.op), '?')!r} is not allowed")
+            value = operation(value, self.build(link.right, depth + 1))
+            bounds.check(value)
+        return value
 
     def _Call(self, node: ast.Call, depth: int) -> sympy.Basic:
-        if node.keywords:
-            raise InputError("keyword arguments are not allowed")
         if not isinstance(node.func, ast.Name):
             raise InputError("only plain function names may be called")
-        name = node.func.id
+        name = node.func.id.lower()
+        if node.keywords:
+            raise InputError("keyword arguments are not allowed")
+        if any(isinstance(a, ast.Starred) for a in node.args):
+            raise InputError("starred arguments are not allowed")
         if name not in FUNCTIONS:
+            if node.func.id in self.names or name in self.folded_names or name in CONSTANTS:
+                raise InputError(f"{node.func.id!r} is not a function (write {node.func.id}*(...) to multiply)")
             allowed = ", ".join(sorted(FUNCTIONS))
-            raise InputError(f"function {name!r} is not allowed (allowed: {allowed})")
+            raise InputError(f"function {node.func.id!r} is not allowed (allowed: {allowed})")
         low, high, build = FUNCTIONS[name]
         if not low <= len(node.args) <= high:
             count = str(low) if low == high else f"{low} to {high}"
             raise InputError(f"{name} takes {count} argument{'s' if high > 1 else ''}, not {len(node.args)}")
-        return build(*(self.build(a, depth) for a in node.args))
+        return build(*(self.build(a, depth + 1) for a in node.args))
+
+
+def _plain_source(text: str) -> str:
+    """The plain-syntax text of a value: LaTeX translated, ``^`` as ``**``."""
+    if looks_like_latex(text):
+        return to_plain(text, FUNCTIONS.keys() | FORMULA_FUNCTIONS.keys(), MAX_DEPTH)
+    return text.replace("^", "**")
+
+
+def _syntax_error(text: str, error: SyntaxError) -> InputError:
+    column = f" at position {error.offset}" if error.offset else ""
+    hint = ""
+    if _JUXTAPOSED.search(text):
+        hint = " (write * between factors, as in 2*x, or use LaTeX: 2x, 2\\sqrt{2})"
+    return InputError(f"cannot read {text!r}: not a valid expression{column}{hint}")
 
 
 def parse_expression(
@@ -293,18 +291,31 @@ def parse_expression(
     """
     if not isinstance(text, str):
         raise InputError(f"expected text, got {type(text).__name__}")
-    if len(text) > 4 * MAX_LENGTH:
+    if len(text) > MAX_LENGTH:
         raise InputError(f"value is {len(text)} characters long; the limit is {MAX_LENGTH}")
     text = normalise(text).strip()
     _check_shape(text)
+    source = _plain_source(text)
+    _check_shape(source)
     try:
-        tree = ast.parse(text, mode="eval")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "invalid decimal literal" and the like: refused below anyway
+            tree = ast.parse(source, mode="eval")
     except SyntaxError as error:
-        column = f" at position {error.offset}" if error.offset else ""
-        raise InputError(f"cannot read {text!r}: not a valid expression{column}") from None
+        raise _syntax_error(text, error) from None
     except (ValueError, RecursionError, MemoryError):
         raise InputError(f"cannot read {text!r}") from None
-    return _builder(text, names or {}).build(tree)
+    nodes = sum(1 for _ in ast.walk(tree))
+    if nodes > MAX_NODES:
+        raise InputError(f"expression has {nodes} parts; the limit is {MAX_NODES}")
+    try:
+        value = _builder(source, names or {}).build(tree, 0)
+        bounds.check_final(value)
+    except InputError:
+        raise
+    except Exception as error:  # sympy's own refusals (incomparable values, lost precision, ...)
+        raise InputError(f"cannot evaluate {text!r}: {type(error).__name__}") from None
+    return value
 
 
 # --- formulas over vectors and matrices, kept as written -----------------------------------------
@@ -351,7 +362,7 @@ class _FormulaBuilder(_Builder):
     """
 
     def _UnaryOp(self, node: ast.UnaryOp, depth: int) -> sympy.Basic:
-        operand = self.build(node.operand, depth)
+        operand = self.build(node.operand, depth + 1)
         if _is_number(operand) or isinstance(node.op, ast.UAdd):
             return super()._UnaryOp(node, depth) if _is_number(operand) else operand
         if isinstance(node.op, ast.USub):
@@ -362,8 +373,8 @@ class _FormulaBuilder(_Builder):
         op = node.op
         if type(op) not in _BINARY and not isinstance(op, ast.MatMult):
             raise InputError(f"operator {type(op).__name__} is not allowed")
-        left = self.build(node.left, depth)
-        right = self.build(node.right, depth)
+        left = self.build(node.left, depth + 1)
+        right = self.build(node.right, depth + 1)
         if _is_number(left) and _is_number(right) and not isinstance(op, ast.MatMult):
             return self._arithmetic(op, left, right)
         if isinstance(op, ast.Add):
@@ -373,7 +384,7 @@ class _FormulaBuilder(_Builder):
         if isinstance(op, (ast.Mult, ast.MatMult)):
             return _joined(sympy.Mul, left, right)
         if isinstance(op, ast.Div):
-            if right.is_zero:
+            if _is_number(right) and bounds.sign(right, "the divisor") == 0:
                 raise InputError("division by zero")
             return _joined(sympy.Mul, left, sympy.Pow(right, -1, evaluate=False))
         if left is sympy.E:
@@ -385,17 +396,7 @@ class _FormulaBuilder(_Builder):
         return sympy.Pow(left, right, evaluate=False)
 
     def _arithmetic(self, op: ast.operator, left: sympy.Basic, right: sympy.Basic) -> sympy.Basic:
-        if isinstance(op, ast.Add):
-            return left + right
-        if isinstance(op, ast.Sub):
-            return left - right
-        if isinstance(op, ast.Mult):
-            return left * right
-        if isinstance(op, ast.Div):
-            if right.is_zero:
-                raise InputError("division by zero")
-            return left / right
-        return self._power(left, right)
+        return _BINARY[type(op)](left, right)
 
     def _Call(self, node: ast.Call, depth: int) -> sympy.Basic:
         if node.keywords or not isinstance(node.func, ast.Name):
@@ -407,7 +408,7 @@ class _FormulaBuilder(_Builder):
         count, function = FORMULA_FUNCTIONS[name]
         if len(node.args) != count:
             raise InputError(f"{name} takes {count} argument{'s' if count > 1 else ''}, not {len(node.args)}")
-        args = [self.build(a, depth) for a in node.args]
+        args = [self.build(a, depth + 1) for a in node.args]
         if name in FUNCTIONS and all(_is_number(a) for a in args):
             return FUNCTIONS[name][2](*args)
         return function(*args, evaluate=False)

@@ -1,0 +1,66 @@
+"""Screening and normalising the text of a value before it is parsed.
+
+Unicode offers many ways to write what looks like a number: fullwidth and Arabic-Indic digits,
+superscripts, vulgar fractions, zero-width joiners hidden inside a literal.  This module lets
+through what has one clear meaning — NFKC's compatibility forms of letters, the usual operator
+signs (× · ÷ −), superscript exponents (x² is x**(2)) and subscript digits (z₁ is z1) — and refuses
+the rest by name and position, so that what is parsed is plain printable ASCII.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from solver.errors import InputError
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻", "0123456789+-")
+_SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻]+")
+_SUBSCRIPT_DIGITS = frozenset("₀₁₂₃₄₅₆₇₈₉")
+_OPERATORS = str.maketrans({
+    "×": "*", "·": "*", "⋅": "*", "∗": "*", "÷": "/", "−": "-", "–": "-", "π": "pi",
+})
+_WHITESPACE = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
+
+
+def _describe(char: str) -> str:
+    name = unicodedata.name(char, "")
+    return f"{char!r} (U+{ord(char):04X}{' ' + name if name else ''})"
+
+
+def _screen(text: str) -> None:
+    """Refuse control, invisible and non-ASCII digit characters, naming the first one found."""
+    for position, char in enumerate(text, start=1):
+        if char.isascii() and (char.isprintable() or char == " "):
+            continue
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cs"):
+            raise InputError(f"control character U+{ord(char):04X} at position {position} is not allowed")
+        if category == "Cf":
+            raise InputError(f"invisible character {_describe(char)} at position {position} is not allowed")
+        if category in ("Nd", "No", "Nl") and char not in _SUBSCRIPT_DIGITS:
+            raise InputError(
+                f"character {_describe(char)} at position {position} is not allowed: write numbers with the digits 0-9"
+            )
+
+
+def _superscripts_as_powers(text: str) -> str:
+    """x² → x**(2), 10⁻³ → 10**(-3): NFKC alone would turn x² into the name x2."""
+    return _SUPERSCRIPT_RUN.sub(lambda m: f"**({m.group().translate(_SUPERSCRIPTS)})", text)
+
+
+def normalise(text: str) -> str:
+    """Printable ASCII with the same meaning as ``text``; raises InputError naming what cannot be read.
+
+    Tabs and line breaks count as spaces; NFKC folds compatibility forms (fullwidth letters,
+    non-breaking spaces); operator signs become ASCII operators and superscripts powers.
+    """
+    text = _superscripts_as_powers(text.translate(_WHITESPACE))
+    _screen(text)
+    text = unicodedata.normalize("NFKC", text).translate(_OPERATORS)
+    text = re.sub(r"√\s*\(", "sqrt(", text)
+    for position, char in enumerate(text, start=1):
+        if not (char.isascii() and char.isprintable()):
+            hint = ": write sqrt(...)" if char == "√" else ""
+            raise InputError(f"character {_describe(char)} at position {position} is not allowed{hint}")
+    return text
