@@ -56,4 +56,11 @@ class InputError(Exception):
         if self.path:
             parts.append(self.path)
         parts.append(self.message)
-        return ": ".join(parts)
+        return _one_line(": ".join(parts))
+
+
+def _one_line(text: str) -> str:
+    """Escape line breaks and other unprintable characters, so that a message is one line whatever it quotes."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

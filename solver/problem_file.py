@@ -7,8 +7,11 @@ key path it came from, so every error names the file and the key: ``training.sam
 
 from __future__ import annotations
 
+import datetime
 import difflib
+import json
 import re
+import stat
 import tomllib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -16,13 +19,22 @@ from typing import Any
 
 import sympy
 
+from solver import value_bounds as bounds
 from solver.errors import InputError
 from solver.expression_parser import MAX_LITERAL_DIGITS, decimal_literal, parse_number
 
 #: Largest file read at all (problem and answer files are a few kilobytes).
 MAX_FILE_BYTES = 256 * 1024
+#: Deepest nesting of tables and arrays (a matrix in a sample in an array of samples is 5).
+MAX_NESTING = 8
 
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_AT_END = re.compile(r"\s*\(at end of document\)\s*$")
+_PLAINER = (
+    (re.compile(r"^Cannot overwrite a value$"), "a key is given a value twice"),
+    (re.compile(r"^Cannot declare \((.*)\) twice$"), "the table {0} is declared twice"),
+)
+_UTF16_OR_32 = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 _MISSING = object()
 
 
@@ -34,45 +46,101 @@ def _keep_float_text(text: str) -> FloatText:
     return FloatText(text)
 
 
+def _decode(data: bytes, source: str) -> str:
+    """UTF-8 text, with or without a byte-order mark; an error names the line and column of a bad byte."""
+    if data.startswith(_UTF16_OR_32):
+        raise InputError("the file is UTF-16 or UTF-32; save it as UTF-8", source=source)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise InputError(
+            f"not valid UTF-8 (byte 0x{data[error.start]:02X})", source=source, line=line, column=column
+        ) from None
+    if "\x00" in text:
+        raise InputError("file contains a NUL character; it is not a text file", source=source)
+    return text
+
+
+def _syntax_error(error: tomllib.TOMLDecodeError, text: str, source: str) -> InputError:
+    message = str(error)
+    line = column = None
+    match = _POSITION.search(message)
+    if match:
+        line, column = int(match.group(1)), int(match.group(2))
+        message = message[: match.start()]
+    elif _AT_END.search(message):
+        line = text.count("\n") + (0 if text.endswith("\n") else 1)
+        message = message[: _AT_END.search(message).start()]
+    for pattern, plainer in _PLAINER:
+        found = pattern.match(message)
+        if found:
+            message = plainer.format(*(g.replace("'", "") for g in found.groups()))
+    return InputError(f"TOML syntax: {message}", source=source, line=line, column=column)
+
+
+def _check_nesting(value: Any, path: str, depth: int = 0) -> None:
+    """Refuse tables and arrays nested deeper than any problem or answer file needs."""
+    if depth > MAX_NESTING:
+        raise InputError(f"nested more than {MAX_NESTING} levels deep", path=path or None)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_nesting(item, f"{path}.{key}" if path else str(key), depth + 1)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_nesting(item, f"{path}[{i + 1}]", depth + 1)
+
+
 def parse_toml(data: bytes, source: str) -> dict[str, Any]:
     """Decode (UTF-8, optional BOM) and parse TOML, keeping float text; errors name line and column."""
     if len(data) > MAX_FILE_BYTES:
         raise InputError(f"file is {len(data)} bytes; the limit is {MAX_FILE_BYTES}", source=source)
+    text = _decode(data, source)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(f"not valid UTF-8 (byte {error.start})", source=source) from None
-    if "\x00" in text:
-        raise InputError("file contains a NUL character; it is not a text file", source=source)
-    try:
-        return tomllib.loads(text, parse_float=_keep_float_text)
+        document = tomllib.loads(text, parse_float=_keep_float_text)
     except tomllib.TOMLDecodeError as error:
-        message = str(error)
-        match = _POSITION.search(message)
-        line = column = None
-        if match:
-            line, column = int(match.group(1)), int(match.group(2))
-            message = message[: match.start()]
-        raise InputError(f"TOML syntax: {message}", source=source, line=line, column=column) from None
-    except (ValueError, RecursionError, MemoryError) as error:
+        raise _syntax_error(error, text, source) from None
+    except RecursionError:
+        raise InputError(f"TOML nested too deeply (the limit is {MAX_NESTING} levels)", source=source) from None
+    except ValueError as error:
+        if "integer string conversion" in str(error):
+            raise InputError("a number in the file has thousands of digits", source=source) from None
         raise InputError(f"cannot read TOML: {error}", source=source) from None
+    except MemoryError:
+        raise InputError("cannot read TOML: out of memory", source=source) from None
+    try:
+        _check_nesting(document, "")
+    except InputError as error:
+        raise error.in_source(source) from None
+    return document
 
 
 def read_toml(path: Path, source: str) -> dict[str, Any]:
-    """Read and parse a TOML file, refusing anything too large before reading it."""
+    """Read and parse a TOML file, refusing anything too large, or not a regular file, before reading it."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(f"file is {size} bytes; the limit is {MAX_FILE_BYTES}", source=source)
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
+            raise InputError("is a directory, not a file", source=source)
+        if not stat.S_ISREG(status.st_mode):
+            raise InputError("is not a regular file", source=source)
+        if status.st_size > MAX_FILE_BYTES:
+            raise InputError(f"file is {status.st_size} bytes; the limit is {MAX_FILE_BYTES}", source=source)
         with path.open("rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise InputError("no such file", source=source) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a file", source=source) from None
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror}", source=source) from None
+    except ValueError as error:  # a path the system cannot represent (an embedded NUL)
+        raise InputError(f"cannot read: {error}", source=source) from None
     return parse_toml(data, source)
+
+
+def shown(value: Any, limit: int = 40) -> str:
+    """A value as quoted in an error message: its repr, shortened to stay on one readable line."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 5] + "…" + text[-4:]
 
 
 def _type_name(value: Any) -> str:
@@ -80,12 +148,39 @@ def _type_name(value: Any) -> str:
         return "a boolean"
     if isinstance(value, FloatText):
         return "a number"
+    if isinstance(value, datetime.datetime):
+        return "a date and time"
     return {
         int: "a number",
         str: "text",
         list: "an array",
         dict: "a table",
+        datetime.date: "a date",
+        datetime.time: "a time",
     }.get(type(value), type(value).__name__)
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]{1,40}\Z")
+
+
+def key_text(key: str) -> str:
+    """A key as written in a key path: bare if it is a plain word, else quoted (and shortened)."""
+    if _PLAIN_KEY.match(key):
+        return key
+    quoted = json.dumps(key)
+    return quoted if len(quoted) <= 42 else quoted[:36] + '…"'
+
+
+def _check_range(value: sympy.Basic, minimum: Any, maximum: Any, positive: bool) -> None:
+    """Refuse a value outside [minimum, maximum] (or not above 0), deciding exactly, never by a guess."""
+    if positive and bounds.sign(value, "the value") <= 0:
+        raise InputError("must be positive")
+    low = minimum is not None and bounds.sign(value - minimum, "the value's distance to its minimum") < 0
+    high = maximum is not None and bounds.sign(value - maximum, "the value's distance to its maximum") > 0
+    if low or high:
+        if minimum is not None and maximum is not None:
+            raise InputError(f"must lie between {minimum} and {maximum}")
+        raise InputError(f"must be at least {minimum}" if low else f"must be at most {maximum}")
 
 
 def exact_number(value: Any) -> sympy.Basic:
@@ -94,7 +189,7 @@ def exact_number(value: Any) -> sympy.Basic:
         raise InputError("expected a number, got a boolean")
     if isinstance(value, int):
         if abs(value).bit_length() > MAX_LITERAL_DIGITS * 3.33:
-            raise InputError(f"integer has more than {MAX_LITERAL_DIGITS} digits")
+            raise InputError(f"a number with more than {MAX_LITERAL_DIGITS} digits")
         return sympy.Integer(value)
     if isinstance(value, FloatText):
         text = value.replace("_", "").lstrip("+")
@@ -118,7 +213,7 @@ class Doc:
     def _child_path(self, key: str | int) -> str:
         if isinstance(key, int):
             return f"{self.path}[{key + 1}]"
-        return f"{self.path}.{key}" if self.path else key
+        return f"{self.path}.{key_text(key)}" if self.path else key_text(key)
 
     def error(self, message: str, key: str | int | None = None) -> InputError:
         """An input error at ``key`` of this table (or the table itself)."""
@@ -154,7 +249,7 @@ class Doc:
         if choices is not None and value not in choices:
             close = difflib.get_close_matches(value, list(choices), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise self.error(f"{value!r} is not one of {', '.join(choices)}{hint}", key)
+            raise self.error(f"{shown(value)} is not one of {', '.join(choices)}{hint}", key)
         return value
 
     def integer(self, key: str, default: Any = _MISSING, *, minimum: int, maximum: int) -> int:
@@ -165,22 +260,41 @@ class Doc:
             raise self.error(f"{value} is out of range ({minimum} to {maximum})", key)
         return value
 
-    def number(self, key: str | int, default: Any = _MISSING) -> sympy.Basic:
+    def number(
+        self,
+        key: str | int,
+        default: Any = _MISSING,
+        *,
+        minimum: Any = None,
+        maximum: Any = None,
+        positive: bool = False,
+    ) -> sympy.Basic:
+        """An exact number, optionally within [minimum, maximum] or above 0 (decided exactly)."""
         value = self.data[key] if isinstance(key, int) else self.raw(key, default)
         if value is default and default is not _MISSING:
             return value
         try:
-            return exact_number(value)
+            number = exact_number(value)
+            _check_range(number, minimum, maximum, positive)
+            return number
         except InputError as error:
             raise error.within(self._child_path(key)) from None
 
-    def numbers(self, key: str, default: Any = _MISSING, *, max_items: int = 400) -> list:
-        """A number, or an array (possibly nested one level) of numbers, as exact values."""
+    def numbers(
+        self,
+        key: str,
+        default: Any = _MISSING,
+        *,
+        max_items: int = 400,
+        minimum: Any = None,
+        maximum: Any = None,
+    ) -> list:
+        """A number, or an array (possibly nested one level) of numbers, as exact values, each in range."""
         value = self.raw(key, default)
         if value is default and default is not _MISSING:
             return value
         path = self._child_path(key)
-        return _exact_array(value, path, max_items)
+        return _exact_array(value, path, max_items, (minimum, maximum))
 
     def table(self, key: str, default: Any = _MISSING) -> "Doc":
         value = self.raw(key, default)
@@ -207,24 +321,20 @@ class Doc:
         return docs
 
 
-def _exact_array(value: Any, path: str, max_items: int) -> Any:
+def _exact_array(value: Any, path: str, max_items: int, limits: tuple[Any, Any] = (None, None)) -> Any:
     """Exact numbers from a number or a (nested) array; nesting at most two levels."""
     if isinstance(value, list):
         if len(value) > max_items:
             raise InputError(f"has {len(value)} entries; the limit is {max_items}", path=path)
         out = []
         for i, item in enumerate(value):
-            if isinstance(item, list):
-                if any(isinstance(inner, list) for inner in item):
-                    raise InputError("arrays may nest at most two levels (a matrix)", path=f"{path}[{i + 1}]")
-                out.append(_exact_array(item, f"{path}[{i + 1}]", max_items))
-            else:
-                try:
-                    out.append(exact_number(item))
-                except InputError as error:
-                    raise error.within(f"{path}[{i + 1}]") from None
+            if isinstance(item, list) and any(isinstance(inner, list) for inner in item):
+                raise InputError("arrays may nest at most two levels (a matrix)", path=f"{path}[{i + 1}]")
+            out.append(_exact_array(item, f"{path}[{i + 1}]", max_items, limits))
         return out
     try:
-        return exact_number(value)
+        number = exact_number(value)
+        _check_range(number, *limits, positive=False)
+        return number
     except InputError as error:
         raise error.within(path) from None

@@ -18,7 +18,7 @@ from solver.kinds import COMMON_KEYS
 from solver.errors import InputError
 from solver.model import Derivation, Math, Mistake, Quantity, Step, Value
 from solver.notation import Notation, for_sample, name, partial
-from solver.problem_file import Doc
+from solver.problem_file import Doc, shown
 
 ACTIVATIONS = ("identity", "relu", "leaky_relu", "sigmoid", "tanh", "softmax")
 LOSSES = ("half_mse", "mse", "cross_entropy", "binary_cross_entropy")
@@ -127,7 +127,7 @@ def read_network(doc: Doc) -> Network:
     for i, activation in enumerate(activations):
         if activation not in ACTIVATIONS:
             raise InputError(
-                f"{activation!r} is not one of {', '.join(ACTIVATIONS)}", path=f"network.activations[{i + 1}]"
+                f"{shown(activation)} is not one of {', '.join(ACTIVATIONS)}", path=f"network.activations[{i + 1}]"
             )
     if "softmax" in activations[:-1]:
         raise network.error("softmax is allowed on the output layer only", "activations")
@@ -141,15 +141,11 @@ def read_network(doc: Doc) -> Network:
         raise network.error("binary_cross_entropy needs a sigmoid output layer", "loss")
     layout = network.text("layout", "in_out", choices=LAYOUTS)
     slope = network.number("leaky_relu_slope", Rational(1, 100))
-    at_zero = network.number("relu_prime_at_zero", S.Zero)
-    if not 0 <= at_zero <= 1:
-        raise network.error("must lie between 0 and 1", "relu_prime_at_zero")
+    at_zero = network.number("relu_prime_at_zero", S.Zero, minimum=0, maximum=1)
 
     training = doc.table("training")
     training.only_keys(["learning_rate", "mode", "batch_size", "epochs", "samples"])
-    learning_rate = training.number("learning_rate")
-    if not learning_rate > 0:
-        raise training.error("must be positive", "learning_rate")
+    learning_rate = training.number("learning_rate", positive=True)
     mode = training.text("mode", "sgd", choices=MODES)
     batch_size = training.integer("batch_size", 1, minimum=1, maximum=MAX_SAMPLES)
     if training.has("batch_size") and mode != "minibatch":
@@ -164,9 +160,9 @@ def read_network(doc: Doc) -> Network:
     for sample in training.tables("samples", max_items=MAX_SAMPLES):
         sample.only_keys(["x", "y"])
         x = _shaped(sample.numbers("x"), draft.vector_shape(sizes[0]), sample, "x", f"{sizes[0]} inputs")
-        y = _shaped(sample.numbers("y"), draft.vector_shape(sizes[-1]), sample, "y", f"{sizes[-1]} targets")
-        if loss in ("cross_entropy", "binary_cross_entropy") and any(not 0 <= v <= 1 for v in y):
-            raise sample.error("targets of a cross-entropy loss must lie between 0 and 1", "y")
+        probabilities = (0, 1) if loss in ("cross_entropy", "binary_cross_entropy") else (None, None)
+        y = _shaped(sample.numbers("y", minimum=probabilities[0], maximum=probabilities[1]),
+                    draft.vector_shape(sizes[-1]), sample, "y", f"{sizes[-1]} targets")
         samples.append((x, y))
     if len(samples) * epochs > MAX_SAMPLE_PASSES:
         raise training.error(
@@ -178,6 +174,8 @@ def read_network(doc: Doc) -> Network:
     initial.only_keys(expected_keys + [k.lower() for k in expected_keys if k.startswith("W")])
     weights, biases = [], []
     for layer in range(1, len(sizes)):
+        if initial.has(f"W{layer}") and initial.has(f"w{layer}"):
+            raise initial.error(f"is given twice, as W{layer} and w{layer}", f"w{layer}")
         key = f"W{layer}" if initial.has(f"W{layer}") or not initial.has(f"w{layer}") else f"w{layer}"
         shape = draft.weight_shape(layer)
         what = "inputs × units" if layout == "in_out" else "units × inputs"
