@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import decimal
 from collections.abc import Sequence
-from decimal import localcontext
+from decimal import Decimal, localcontext
 from fractions import Fraction
 
 import sympy
@@ -29,6 +29,10 @@ MAX_SYMBOLIC_NODES = 20_000
 #: Largest exact rational kept (about 2000 digits in its numerator or denominator); past it a value
 #: is carried at working precision, so a formula squared again and again cannot grow without end.
 MAX_EXACT_BITS = 6644
+
+#: Closed forms are sought only while every input lies within 10^±this: sympy's evaluation of
+#: exp(−x) for an x of hundreds of digits takes seconds to minutes.
+MAX_CLOSED_FORM_EXPONENT = 100
 
 
 def as_matrix(value: Cells) -> sympy.Matrix:
@@ -181,7 +185,7 @@ class Builder:
             except NotRational:
                 pass
         exact = None
-        if all(v.exact is not None for v in known):
+        if all(v.exact is not None and _moderate(v.approx) for v in known):
             exact = closed_form(formula, {s: v.exact for s, v in zip(inputs, known)})
         if exact is not None and exact.is_Rational:
             return Scalar(exact, decimal_of_rational(exact))
@@ -228,6 +232,11 @@ class Builder:
         self._close()
         return Derivation(problem, kind, title, tuple(self._sections), decimals, description,
                           display_names=tuple(self._display_names.items()))
+
+
+def _moderate(value: Decimal) -> bool:
+    """Whether a value is 0 or within 10^±MAX_CLOSED_FORM_EXPONENT."""
+    return not value or abs(value.adjusted()) <= MAX_CLOSED_FORM_EXPONENT
 
 
 def cells_of(quantity: Quantity) -> sympy.Matrix:
