@@ -249,7 +249,7 @@ class _Builder:
 
     def _Call(self, node: ast.Call, depth: int) -> sympy.Basic:
         if not isinstance(node.func, ast.Name):
-            raise InputError("only plain function names may be called")
+            raise InputError(_REFUSED.get(type(node.func), "only plain function names may be called"))
         name = node.func.id.lower()
         if node.keywords:
             raise InputError("keyword arguments are not allowed")
@@ -277,7 +277,9 @@ def _plain_source(text: str) -> str:
 def _syntax_error(text: str, error: SyntaxError) -> InputError:
     column = f" at position {error.offset}" if error.offset else ""
     hint = ""
-    if _JUXTAPOSED.search(text):
+    if re.search(r"\d,\d", text):
+        hint = " (write decimals with a point: 0.5)"
+    elif _JUXTAPOSED.search(text):
         hint = " (write * between factors, as in 2*x, or use LaTeX: 2x, 2\\sqrt{2})"
     return InputError(f"cannot read {text!r}: not a valid expression{column}{hint}")
 

@@ -76,7 +76,7 @@ def _syntax_error(error: tomllib.TOMLDecodeError, text: str, source: str) -> Inp
     for pattern, plainer in _PLAINER:
         found = pattern.match(message)
         if found:
-            message = plainer.format(*(g.replace("'", "") for g in found.groups()))
+            message = plainer.format(*(".".join(re.findall(r"'([^']*)'", g)) for g in found.groups()))
     return InputError(f"TOML syntax: {message}", source=source, line=line, column=column)
 
 
@@ -173,10 +173,10 @@ def key_text(key: str) -> str:
 
 def _check_range(value: sympy.Basic, minimum: Any, maximum: Any, positive: bool) -> None:
     """Refuse a value outside [minimum, maximum] (or not above 0), deciding exactly, never by a guess."""
-    if positive and bounds.sign(value, "the value") <= 0:
+    if positive and bounds.sign(value, "it") <= 0:
         raise InputError("must be positive")
-    low = minimum is not None and bounds.sign(value - minimum, "the value's distance to its minimum") < 0
-    high = maximum is not None and bounds.sign(value - maximum, "the value's distance to its maximum") > 0
+    low = minimum is not None and bounds.sign(value - minimum, f"its difference from {minimum}") < 0
+    high = maximum is not None and bounds.sign(value - maximum, f"its difference from {maximum}") > 0
     if low or high:
         if minimum is not None and maximum is not None:
             raise InputError(f"must lie between {minimum} and {maximum}")
