@@ -268,10 +268,13 @@ class _Builder:
 
 
 def _plain_source(text: str) -> str:
-    """The plain-syntax text of a value: LaTeX translated, ``^`` as ``**``."""
-    if looks_like_latex(text):
-        return to_plain(text, FUNCTIONS.keys() | FORMULA_FUNCTIONS.keys(), MAX_DEPTH)
-    return text.replace("^", "**")
+    """The plain-syntax text of a value: LaTeX translated (its reader bounds the nesting), ``^`` as ``**``."""
+    if not looks_like_latex(text):
+        return text.replace("^", "**")
+    source = to_plain(text, FUNCTIONS.keys() | FORMULA_FUNCTIONS.keys(), MAX_DEPTH)
+    if len(source) > 4 * MAX_LENGTH:
+        raise InputError(f"value is too long once its LaTeX is read ({len(source)} characters)")
+    return source
 
 
 def _syntax_error(text: str, error: SyntaxError) -> InputError:
@@ -298,7 +301,6 @@ def parse_expression(
     text = normalise(text).strip()
     _check_shape(text)
     source = _plain_source(text)
-    _check_shape(source)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "invalid decimal literal" and the like: refused below anyway

@@ -248,3 +248,11 @@ def test_accepted_values_are_exact_and_never_binary_floats():
     value = parse_number("0.1 + 0.2")
     assert value == Rational(3, 10)
     assert not value.has(sympy.Float)
+
+
+def test_latex_is_limited_by_what_was_written_not_by_its_translation():
+    """Fourteen nested fractions are 28 levels of LaTeX, though their translation has more parentheses."""
+    text = r"\frac{1}{1 + " * 14 + "1" + "}" * 14
+    assert 0 < parse_number(text) < 1
+    long_sum = "+".join([r"\frac{1}{2}"] * 40)
+    assert parse_number(long_sum) == 20

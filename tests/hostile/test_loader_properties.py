@@ -31,10 +31,12 @@ SOURCE = "fuzz.toml"
 KEYS = [
     "kind", "title", "decimals", "tolerance", "network", "layers", "activations", "loss", "layout",
     "leaky_relu_slope", "relu_prime_at_zero", "initial", "W1", "b1", "W2", "b2", "w1", "training",
-    "learning_rate", "mode", "batch_size", "epochs", "samples", "x", "y",
+    "learning_rate", "mode", "batch_size", "epochs", "samples", "x", "y", "C", "points", "name",
+    "queries", "hyperplane", "w", "b", "inputs", "nodes", "derivative", "of", "wrt", "softmax", "z",
 ]
 WORDS = [
-    "backprop", "relu", "identity", "sigmoid", "tanh", "softmax", "leaky_relu", "half_mse", "mse",
+    "backprop", "svm", "softmax", "graph", "W1 * x", "sigmoid(z)", "norm(y - s)^2", "transpose(r) * h",
+    "E", "x", "A", "relu", "identity", "sigmoid", "tanh", "softmax", "leaky_relu", "half_mse", "mse",
     "cross_entropy", "binary_cross_entropy", "sgd", "minibatch", "batch", "in_out", "out_in",
     "1/3", "sqrt(2)/2", "-0.5e-2", "1/0", "9**9**9", "exp(1000)", r"\frac{1}{2}", "nan", "",
 ]
@@ -94,7 +96,7 @@ def _load(data: bytes) -> str:
 
 
 @SETTINGS
-@given(st.dictionaries(keys, values, max_size=6), st.sampled_from(["backprop", None]))
+@given(st.dictionaries(keys, values, max_size=6), st.sampled_from(["backprop", "svm", "softmax", "graph", None]))
 def test_random_documents(table, kind):
     if kind:
         table = {"kind": kind, **table}
@@ -105,10 +107,21 @@ def _base() -> dict:
     return tomllib.loads(BASE, parse_float=Float)
 
 
+#: Built-in problems of every kind that solve in well under a second.
+QUICK_BUILTINS = ("relu-111-sgd", "leaky-relu-mse-sgd", "softmax-ce", "graph-skip-scalar", "graph-skip",
+                  "svm-six-points", "svm-given-hyperplane", "svm-soft-margin")
+
+
+def _builtin(name: str) -> dict:
+    return tomllib.loads((catalog.problems_dir() / f"{name}.toml").read_text("utf-8"), parse_float=Float)
+
+
 @st.composite
 def mutated_problems(draw) -> dict:
-    """The base problem with one to three values replaced, deleted or added, anywhere in it."""
-    document = _base()
+    """A problem that solves (the corpus's base or a quick built-in of any kind) with one to three
+    values replaced, deleted or added, anywhere in it."""
+    name = draw(st.sampled_from((None, *QUICK_BUILTINS)))
+    document = _base() if name is None else _builtin(name)
     for _ in range(draw(st.integers(1, 3))):
         node = document
         while True:
@@ -153,26 +166,26 @@ ODD_NUMBERS = [
     "0", "-1", "1/3", "1e-400", "1e400", "10^999", "-10^999", "sqrt(2)", "exp(4000)", "-exp(4000)",
     "exp(-4000)", "tanh(100)", "sigmoid(-9000)", "1 - tanh(50)", "pi^100", r"\frac{1}{7}", "0.1^999",
 ]
-SETTINGS_OF_A_LAYER = {
-    "activations": [["relu", "identity"], ["sigmoid", "tanh"], ["tanh", "sigmoid"], ["leaky_relu", "relu"]],
-    "loss": ["half_mse", "mse"],
-}
+#: Whole numbers that give a problem its shape, not its values: left as they are.
+STRUCTURAL = {"layers", "epochs", "batch_size", "decimals"}
 
 
 @st.composite
 def problems_with_odd_numbers(draw) -> dict:
-    """The base problem, still well-formed, with extreme or irrational numbers and other activations."""
-    document = _base()
-    network, initial, training = document["network"], document["initial"], document["training"]
-    for key, choices in SETTINGS_OF_A_LAYER.items():
-        network[key] = draw(st.sampled_from(choices))
-    for key in initial:
-        initial[key] = draw(st.sampled_from(ODD_NUMBERS + [1, Float("0.5")]))
-    training["learning_rate"] = draw(st.sampled_from(ODD_NUMBERS[2:] + [Float("0.01")]))
-    for sample in training["samples"]:
-        sample["x"] = draw(st.sampled_from(ODD_NUMBERS + [1]))
-        sample["y"] = draw(st.sampled_from(ODD_NUMBERS + [3]))
-    return document
+    """A quick built-in problem of any kind, still well-formed, with extreme or irrational numbers
+    in place of some of its values."""
+    document = _builtin(draw(st.sampled_from(QUICK_BUILTINS)))
+
+    def replace(node, key=None):
+        if isinstance(node, dict):
+            return {k: replace(v, k) for k, v in node.items()}
+        if isinstance(node, list):
+            return [replace(v, key) for v in node]
+        if isinstance(node, (int, Float)) and not isinstance(node, bool) and key not in STRUCTURAL:
+            return draw(st.sampled_from(ODD_NUMBERS)) if draw(st.booleans()) else node
+        return node
+
+    return replace(document)
 
 
 @settings(SETTINGS, max_examples=max(EXAMPLES // 4, 10))
