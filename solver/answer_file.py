@@ -33,7 +33,7 @@ _DOT = re.compile(r"[ \t]*\.[ \t]*")
 #: Most values one answer file may hold (a full 2-epoch network has a few hundred keys).
 MAX_ENTRIES = 5000
 
-_ELEMENT = re.compile(r"^(?P<key>.+?)\[\s*(?P<i>\d{1,3})\s*(?:,\s*(?P<j>\d{1,3})\s*)?\]$")
+_ELEMENT = re.compile(r"^(?P<key>.+?)\[\s*(?P<i>\d{1,3})\s*(?:,\s*(?P<j>\d{1,3})\s*)?\]$", re.ASCII)
 
 
 class Entry(NamedTuple):
@@ -76,13 +76,16 @@ def _simple_entries(text: str) -> list[Entry] | None:
     entries: list[Entry] = []
     paths: set[str] = set()
     parents: set[str] = set()
+    match_line = _SIMPLE_LINE.match
     for line in text.split("\n"):
-        match = _SIMPLE_LINE.match(line[:-1] if line.endswith("\r") else line)
+        if line.endswith("\r"):
+            line = line[:-1]
+        match = match_line(line)
         if match is None:
-            if _SKIP_LINE.match(line.rstrip("\r")):
+            if _SKIP_LINE.match(line):
                 continue
             return None
-        key = match.group("key")
+        key, number, integer, string = match.group("key", "float", "int", "string")
         path = _DOT.sub(".", key) if " " in key or "\t" in key else key
         # a key defined twice, or both as a value and as a table, is an error tomllib reports
         if path in paths or path in parents:
@@ -95,17 +98,14 @@ def _simple_entries(text: str) -> list[Entry] | None:
                 return None
             parents.add(prefix)
             cut = path.rfind(".", 0, cut)
-        kind = match.lastgroup
-        if kind == "float":
-            value = FloatText(match.group("float"))
-        elif kind == "int":
-            value = int(match.group("int").replace("_", ""))
+        if number is not None:
+            value = FloatText(number)
+        elif integer is not None:
+            value = int(integer.replace("_", "")) if "_" in integer else int(integer)
         else:
-            value = match.group("string")
+            value = string
         entries.append(Entry(path, path.lower(), None, value))
-        if len(entries) > MAX_ENTRIES:
-            return None
-    return entries
+    return entries if len(entries) <= MAX_ENTRIES else None
 
 
 def parse_answers(data: bytes, source: str) -> list[Entry]:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
 from solver import catalog, check_report
-from solver.answer_file import read_answers
+from solver.batch import BatchOptions, grade_files
 from solver.checker import CheckPlan, FileReport, Tolerance
 from solver.errors import InputError
+from solver.sandbox import Limits
 
 EXIT_OK, EXIT_WRONG, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -23,33 +25,21 @@ def build_plan(args: argparse.Namespace) -> CheckPlan:
     return CheckPlan(derivation, Tolerance(decimals, rtol, atol))
 
 
-def grade(plan: CheckPlan, path: str) -> FileReport:
-    """One answer file's report; an unreadable file gives a report carrying the error."""
-    try:
-        entries = read_answers(Path(path), path)
-    except InputError as error:
-        return FileReport(path, error=str(error))
-    return plan.check(entries, path)
-
-
-def grade_all(plan: CheckPlan, paths: list[str], show_progress: bool) -> list[FileReport]:
+def grade_all(plan: CheckPlan, paths: list[str], options: BatchOptions, show_progress: bool) -> list[FileReport]:
     if not show_progress:
-        return [grade(plan, path) for path in paths]
+        return grade_files(plan, paths, options)
+    from rich.console import Console
     from rich.progress import Progress
 
-    reports = []
-    with Progress(transient=True, console=_stderr_console()) as progress:
+    with Progress(transient=True, console=Console(file=sys.stderr)) as progress:
         task = progress.add_task("Checking", total=len(paths))
-        for path in paths:
-            reports.append(grade(plan, path))
-            progress.advance(task)
-    return reports
+        return grade_files(plan, paths, options, lambda n: progress.advance(task, n))
 
 
-def _stderr_console():
-    from rich.console import Console
-
-    return Console(file=sys.stderr)
+def batch_options(args: argparse.Namespace) -> BatchOptions:
+    limits = Limits(seconds=args.time_limit, cpu_seconds=math.ceil(args.time_limit),
+                    memory_bytes=args.memory_limit << 20)
+    return BatchOptions(workers=args.jobs, limits=limits)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -57,7 +47,7 @@ def run_check(args: argparse.Namespace) -> int:
         raise InputError("--gradescope writes the results of one answer file; give exactly one")
     plan = build_plan(args)
     several = len(args.answers) > 1
-    reports = grade_all(plan, args.answers, show_progress=several and sys.stderr.isatty())
+    reports = grade_all(plan, args.answers, batch_options(args), show_progress=several and sys.stderr.isatty())
     unreadable = [r for r in reports if r.error is not None]
     if not several and unreadable:
         raise InputError(unreadable[0].error.split(": ", 1)[1] if ": " in unreadable[0].error else unreadable[0].error,

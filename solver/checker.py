@@ -248,11 +248,17 @@ class CheckPlan:
         """Verdicts for one file's entries."""
         report = FileReport(file)
         groups: dict[str, list[Entry]] = {}
+        unknown: list[Result] = []
+        by_key = self.by_key
         for entry in entries:
-            if entry.step_key in self.by_key:
-                groups.setdefault(entry.step_key, []).append(entry)
-            elif entry.step_key not in self.given_keys:
-                report.results.append(self._unknown(entry, len(report.results)))
+            key = entry.step_key
+            if key in by_key:
+                if key in groups:
+                    groups[key].append(entry)
+                else:
+                    groups[key] = [entry]
+            elif key not in self.given_keys:
+                unknown.append(self._unknown(entry, len(unknown)))
         values = list(self.base)
         with localcontext(NUMERIC):
             for key, compiled in self.by_key.items():
@@ -266,13 +272,17 @@ class CheckPlan:
                     if number is not None:
                         report.results.append(self._check_scalar(compiled, given[0], *number, values))
                         continue
-                report.results.extend(self._check_step(compiled, given, values))
-        report.results.sort(key=lambda r: r.order)
+                report.results.extend(sorted(self._check_step(compiled, given, values), key=lambda r: r.order))
+        report.results.extend(unknown)
         return report
 
     def _unknown(self, entry: Entry, n: int) -> Result:
-        reason = f"no step {entry.step_key!r} in this problem"
-        if n < 20:
+        owner = next((p for p in _prefixes(entry.step_key) if p in self.by_key), None)
+        if owner is not None:
+            reason = f"expected a value for {self.by_key[owner].step.key}, got a table"
+        else:
+            reason = f"no step {entry.step_key!r} in this problem"
+        if owner is None and n < 20:
             close = difflib.get_close_matches(entry.step_key, list(self.by_key), n=1)
             if close:
                 reason += f"; did you mean {self.by_key[close[0]].step.key!r}?"
@@ -433,14 +443,28 @@ class CheckPlan:
 # --- reading entries into cells ----------------------------------------------------------------
 
 
+def _prefixes(key: str):
+    """``s1.z1.a`` → ``s1.z1``, ``s1``: the keys a dotted key sits under."""
+    cut = key.rfind(".")
+    while cut > 0:
+        yield key[:cut]
+        cut = key.rfind(".", 0, cut)
+
+
 def _plain_number(value: Any) -> tuple[Decimal, int] | None:
     """A TOML number or plain decimal text as (value, written decimals), or None for anything else."""
     kind = type(value)
     if kind is int:
         return (Decimal(value), 0) if abs(value).bit_length() <= 400 else None
     if kind is FloatText:
-        number = Decimal(value.replace("_", ""))
-        return (number, -number.as_tuple().exponent) if number.is_finite() else None
+        text = value.replace("_", "")
+        number = Decimal(text)
+        if not number.is_finite():
+            return None
+        if "e" in text or "E" in text:
+            return number, -number.as_tuple().exponent
+        point = text.find(".")
+        return number, (len(text) - point - 1 if point >= 0 else 0)
     if kind is str:
         w = read_plain(value)
         return (w.number, w.decimals) if w is not None else None

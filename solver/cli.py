@@ -48,6 +48,26 @@ def _fraction(text: str):
     return value
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value <= 100_000:
+        raise argparse.ArgumentTypeError(f"{value} is out of range")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0.1 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"{text} is out of range (0.1 to 3600 seconds)")
+    return value
+
+
 def _add_output_options(parser: argparse.ArgumentParser) -> None:
     from solver.render import FORMATS
 
@@ -98,6 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="accept within A (replaces the written-precision rule)")
     check.add_argument("--gradescope", metavar="FILE", help="also write Gradescope's results.json to FILE")
     check.add_argument("--details", action="store_true", help="with several files, show each file's table too")
+    check.add_argument("--jobs", type=_count, default=0, metavar="N",
+                       help="worker processes grading files in parallel (default: one per core)")
+    check.add_argument("--time-limit", type=_seconds, default=10.0, metavar="S",
+                       help="seconds one answer file may take before it is reported not graded (default 10)")
+    check.add_argument("--memory-limit", type=_count, default=1024, metavar="MB",
+                       help="memory one answer file may use, in MB (default 1024)")
     check.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     return parser
 

@@ -49,12 +49,26 @@ def _superscripts_as_powers(text: str) -> str:
     return _SUPERSCRIPT_RUN.sub(lambda m: f"**({m.group().translate(_SUPERSCRIPTS)})", text)
 
 
+_ESCAPED_LATEX = re.compile(r"[\x08\x0c]|\t[A-Za-z]")
+
+
+def _refuse_escaped_latex(text: str) -> None:
+    """``"\frac{1}{2}"`` in TOML double quotes arrives as a form feed and ``rac``: say so plainly."""
+    match = _ESCAPED_LATEX.search(text)
+    if match:
+        raise InputError(
+            f"a TOML escape at position {match.start() + 1} (inside double quotes \\b, \\f and \\t are "
+            "escapes): write LaTeX in single quotes, as in '\\frac{1}{2}'"
+        )
+
+
 def normalise(text: str) -> str:
     """Printable ASCII with the same meaning as ``text``; raises InputError naming what cannot be read.
 
     Tabs and line breaks count as spaces; NFKC folds compatibility forms (fullwidth letters,
     non-breaking spaces); operator signs become ASCII operators and superscripts powers.
     """
+    _refuse_escaped_latex(text)
     text = _superscripts_as_powers(text.translate(_WHITESPACE))
     _screen(text)
     text = unicodedata.normalize("NFKC", text).translate(_OPERATORS)

@@ -20,8 +20,9 @@ from solver.evaluate import evaluate_decimal
 from solver.expression_parser import parse_expression
 from solver.problem_file import FloatText
 
-_PLAIN = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,4})?\s*\Z")
-_DECIMALS_IN = re.compile(r"(?<![\w.])\d*\.(\d+)")
+# ASCII only: Python's \d and Decimal() would also take Arabic-Indic or fullwidth digits.
+_PLAIN = re.compile(r"[ \t]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?[ \t]*\Z", re.ASCII)
+_DECIMALS_IN = re.compile(r"(?<![\w.])[0-9]*\.([0-9]+)", re.ASCII)
 MAX_TEXT = 2000
 
 

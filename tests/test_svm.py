@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import sys
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
 import sympy
@@ -306,6 +305,8 @@ BAD = {
                             + "[hyperplane]\nw = [1, 2, 3]\nb = 1\n", "hyperplane.w: expected 2 numbers"),
     "unknown key": ("margin = 1\n" + _points("{ x = [0, 0], y = 1 }", "{ x = [1, 1], y = -1 }"),
                     "margin: unknown key"),
+    "coordinate beyond floating point": (_points('{ x = [1, "1e400"], y = 1 }', "{ x = [2, 3], y = -1 }"),
+                                         "points[1].x: a number larger than 10^100"),
 }
 
 

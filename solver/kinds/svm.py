@@ -73,9 +73,20 @@ def _coordinates(doc: Doc, dimension: int | None, where: str) -> tuple[sympy.Rat
     for value in values:
         if not value.is_Rational:
             raise doc.error(f"coordinates must be rational numbers (integers, decimals or fractions), got {value}", "x")
+        _check_size(doc, "x", value)
     if dimension is not None and len(values) != dimension:
         raise doc.error(f"has {len(values)} coordinate{'s' * (len(values) != 1)} but {where} has {dimension}", "x")
     return tuple(values)
+
+
+#: Largest size of a coordinate, C, w or b: the numerical solver that finds the active set works
+#: in floating point, whose range ends near 10^308 (and squares must fit too).
+MAX_SIZE = 10**100
+
+
+def _check_size(doc: Doc, key: str, value: sympy.Basic) -> None:
+    if abs(value) > MAX_SIZE:
+        raise doc.error("a number larger than 10^100 in size; SVM problems take at most that", key)
 
 
 def _label(doc: Doc) -> int:
@@ -116,6 +127,7 @@ def read_problem(doc: Doc) -> Problem:
         C = doc.number("C")
         if not C.is_Rational or not C > 0:
             raise doc.error(f"C must be a positive rational number, got {C}", "C")
+        _check_size(doc, "C", C)
     given_w = given_b = None
     if doc.has("hyperplane"):
         plane = doc.table("hyperplane")
@@ -127,6 +139,8 @@ def read_problem(doc: Doc) -> Problem:
         if all(v == 0 for v in w):
             raise plane.error("w must not be zero", "w")
         given_w, given_b = tuple(w), plane.number("b")
+        for value in (*given_w, given_b):
+            _check_size(plane, "w" if value is not given_b else "b", value)
     return Problem(tuple(points), tuple(queries), C, given_w, given_b)
 
 

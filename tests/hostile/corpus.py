@@ -184,3 +184,66 @@ PROBLEM_CASES: list[Case] = [
     raw("nested-inline-tables", BASE.replace("[network]", "deep = " + "{a = " * 12 + "1" + "}" * 12 + "\n[network]")
         .encode(), "deep.a.a.a", "nested more than 8 levels"),
 ]
+
+
+# --- answer files for `check` ------------------------------------------------------------------
+
+CHECK = ("check", "relu-111-sgd", "{file}")
+
+
+def answers(id: str, data: bytes, *expect: str) -> Case:
+    """An answer file that cannot be read at all: exit 2 and one line."""
+    return Case(id, data, expect, command=CHECK)
+
+
+ANSWER_FILE_CASES: list[Case] = [
+    answers("answers-toml-syntax", b"s1.z1 = = 1\n", "line 1", "TOML syntax"),
+    answers("answers-duplicate-key", b"s1.z1 = 1\ns1.z1 = 2\n", "line 2", "twice"),
+    answers("answers-key-and-table", b"s1 = 1\ns1.z1 = 2\n", "line 2"),
+    answers("answers-invalid-utf8", b"s1.z1 = \"\xff\"\n", "not valid UTF-8"),
+    answers("answers-utf16", "s1.z1 = 1\n".encode("utf-16"), "UTF-16"),
+    answers("answers-nul", b"s1.z1 = 1\x00\n", "NUL"),
+    answers("answers-too-large", b"s1.z1 = 1\n" + b"#" * (300 * 1024), "the limit is 262144"),
+    answers("answers-deep-arrays", b"s1.z1 = " + b"[" * 5000 + b"]" * 5000 + b"\n", "nested too deeply"),
+    answers("answers-too-many", "".join(f"k{i} = 1\n" for i in range(6000)).encode(), "more than 5000 answers"),
+    answers("answers-binary", bytes(range(256)) * 8, "not valid UTF-8"),
+    answers("answers-unterminated", b's1.z1 = "1.02\n', "line 1", "TOML syntax"),
+    answers("answers-inline-nesting", b"s1 = " + b"{a = " * 12 + b"1" + b"}" * 12 + b"\n", "nested more than 8 levels"),
+]
+
+
+@dataclass(frozen=True)
+class ValueCase:
+    """One hostile answer value: it must be marked invalid, with a reason containing ``expect``."""
+
+    id: str
+    line: str
+    expect: str
+
+
+ANSWER_VALUE_CASES: list[ValueCase] = [
+    ValueCase("value-import", "s1.z1 = \"__import__('os').system('touch {canary}')\"", "attribute access"),
+    ValueCase("value-open", "s1.z1 = \"open('{canary}', 'w')\"", "'open' is not allowed"),
+    ValueCase("value-lambda", "s1.z1 = \"(lambda: 1)()\"", "lambda"),
+    ValueCase("value-fstring", "s1.z1 = \"f'{{1}}'\"", "f-strings"),
+    ValueCase("value-dunder", "s1.z1 = \"__class__\"", "not allowed"),
+    ValueCase("value-power-tower", "s1.z1 = \"9^9^9^9\"", "too large"),
+    ValueCase("value-nan", "s1.z1 = nan", "not a number"),
+    ValueCase("value-inf-text", "s1.z1 = \"inf\"", "inf"),
+    ValueCase("value-division-by-zero", "s1.z1 = \"1/0\"", "division by zero"),
+    ValueCase("value-log-zero", "s1.z1 = \"log(0)\"", "logarithm"),
+    ValueCase("value-sqrt-negative", "s1.z1 = \"sqrt(-1)\"", "negative"),
+    ValueCase("value-hex", "s1.z1 = \"0x10\"", "hexadecimal"),
+    ValueCase("value-complex", "s1.z1 = \"1j\"", "complex"),
+    ValueCase("value-zero-width", "s1.z1 = \"1\u200b.02\"", "invisible character"),
+    ValueCase("value-arabic-digit", "s1.z1 = \"\u0661\"", "digits 0-9"),
+    ValueCase("value-empty", "s1.z1 = \"\"", "empty"),
+    ValueCase("value-boolean", "s1.z1 = true", "boolean"),
+    ValueCase("value-long", "s1.z1 = \"" + "1+" * 600 + "1\"", "characters long"),
+    ValueCase("value-deep", "s1.z1 = \"" + "(" * 100 + "1" + ")" * 100 + "\"", "nested"),
+    ValueCase("value-latex-input", "s1.z1 = '\\input{/etc/passwd}'", "\\input is not supported"),
+    ValueCase("value-latex-escape", "s1.z1 = \"\\frac{1}{2}\"", "single quotes"),
+    ValueCase("value-table", "s1.z1 = { a = 1 }", "table"),
+    ValueCase("value-wrong-shape", "s1.z1 = [1, 2, 3]", "expected one value"),
+    ValueCase("value-unknown-name", "s1.z1 = \"w9 + 1\"", "unknown name"),
+]

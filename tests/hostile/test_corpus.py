@@ -7,6 +7,7 @@ real processes too.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 
 from solver import catalog, cli
 from tests.conftest import run_solver
-from tests.hostile.corpus import BASE, PROBLEM_CASES, Case
+from tests.hostile.corpus import ANSWER_FILE_CASES, ANSWER_VALUE_CASES, BASE, PROBLEM_CASES, Case
 
 #: Far above what any case takes (milliseconds), so that a loaded machine cannot make it flaky,
 #: yet far below what computing a power tower or parsing 10^5 characters the slow way would take.
@@ -40,6 +41,7 @@ def _assert_one_line_error(code: int, out: str, err: str, path: Path, expect: tu
 
 
 def test_the_corpus_is_large_and_its_cases_distinct():
+    assert len(PROBLEM_CASES) + len(ANSWER_FILE_CASES) + len(ANSWER_VALUE_CASES) >= 60
     assert len(PROBLEM_CASES) >= 60
     assert len({c.id for c in PROBLEM_CASES}) == len(PROBLEM_CASES)
     assert len({c.data for c in PROBLEM_CASES}) == len(PROBLEM_CASES)
@@ -111,3 +113,41 @@ def test_latex_and_unicode_values_in_a_file_mean_the_same_as_plain_ones(tmp_path
     plain.write_text(BASE, encoding="utf-8")
     steps = [[(s.key, s.values) for s in catalog.load(str(p)).steps] for p in (latex, plain)]
     assert steps[0] == steps[1]
+
+
+@pytest.mark.parametrize("case", ANSWER_FILE_CASES, ids=lambda c: c.id)
+def test_unreadable_answer_file_is_refused_in_one_line(case, tmp_path, capsys):
+    path, canary = _write(case, tmp_path)
+    start = time.perf_counter()
+    code = cli.main([arg.replace("{file}", str(path)) for arg in case.command])
+    elapsed = time.perf_counter() - start
+    _assert_one_line_error(code, *capsys.readouterr(), path, case.expect)
+    assert elapsed < TIME_LIMIT + 0.5  # the grading runs in a worker process
+    assert not canary.exists()
+
+
+def test_hostile_answer_values_are_invalid_never_executed(tmp_path):
+    canary = tmp_path / "CANARY"
+    lines = [case.line.replace("{canary}", str(canary)).replace("s1.z1", f"s{1 + i // 15}.{key}")
+             for i, (case, key) in enumerate(zip(ANSWER_VALUE_CASES, _scalar_keys()))]
+    path = tmp_path / "answers.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_solver("check", "relu-111-sgd", str(path), "--format", "json")
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == ""
+    results = {r["key"]: r for r in json.loads(result.stdout)["files"][0]["results"]}
+    assert len(results) == len(ANSWER_VALUE_CASES)
+    for line, case in zip(lines, ANSWER_VALUE_CASES):
+        key = line.split(" = ")[0].strip("'\"")
+        result = results.get(key) or next(r for k, r in results.items() if k.startswith(key + "."))
+        assert result["verdict"] == "invalid", (case.id, result)
+        assert case.expect in result["reason"], (case.id, result["reason"])
+    assert not canary.exists()
+
+
+def _scalar_keys():
+    """Step names of one update, cycled: a different key for every value case."""
+    names = ["z1", "a1", "z2", "yhat", "loss", "dL_dyhat", "delta2", "dL_dW2", "dL_db2", "dL_da1",
+             "delta1", "dL_dW1", "dL_db1", "W1", "b1"]
+    while True:
+        yield from names
