@@ -63,6 +63,22 @@ def _reason(error: ArithmeticError) -> str:
     return str(error) or type(error).__name__
 
 
+#: Most nodes the non-rational closed forms of a formula's inputs may have together before the
+#: formula's own closed form is no longer sought: sympy's simplification on building ever larger
+#: nested forms (a sigmoid of a sum of sigmoids…) costs far more than it shows anyone.
+MAX_INPUT_NODES = 40
+
+
+def _small_inputs(known: Sequence[Scalar]) -> bool:
+    total = 0
+    for value in known:
+        if not value.is_rational:
+            total += tree_size(value.exact, MAX_INPUT_NODES)
+            if total > MAX_INPUT_NODES:
+                return False
+    return True
+
+
 class Builder:
     """Accumulates sections of givens and steps for one derivation.
 
@@ -185,7 +201,7 @@ class Builder:
             except NotRational:
                 pass
         exact = None
-        if all(v.exact is not None and _moderate(v.approx) for v in known):
+        if all(v.exact is not None and _moderate(v.approx) for v in known) and _small_inputs(known):
             exact = closed_form(formula, {s: v.exact for s, v in zip(inputs, known)})
         if exact is not None and exact.is_Rational:
             return Scalar(exact, decimal_of_rational(exact))

@@ -127,3 +127,30 @@ def test_debug_shows_the_traceback(tmp_path):
     path.write_text(GOOD.replace("learning_rate = 0.1", "learning_rate = -0.1"))
     result = run_solver("solve", str(path), "--debug")
     assert result.returncode != 0 and "Traceback" in result.stderr
+
+
+def test_too_much_work_is_refused_before_it_starts(tmp_path):
+    w = "[" + ", ".join(["[" + ", ".join(["0.1"] * 16) + "]"] * 16) + "]"
+    b = "[" + ", ".join(["0"] * 16) + "]"
+    x = "[" + ", ".join(["1"] * 16) + "]"
+    samples = ", ".join([f"{{ x = {x}, y = {x} }}"] * 40)
+    path = tmp_path / "big.toml"
+    path.write_text(f"""
+kind = "backprop"
+title = "too big"
+[network]
+layers = [16, 16, 16]
+activations = ["sigmoid", "identity"]
+loss = "half_mse"
+[initial]
+W1 = {w}
+b1 = {b}
+W2 = {w}
+b2 = {b}
+[training]
+learning_rate = 0.1
+samples = [{samples}]
+""")
+    result = run_solver("solve", str(path))
+    assert result.returncode == 2
+    assert "training.samples: 40 forward passes × 544 parameters is more than 10000" in result.stderr

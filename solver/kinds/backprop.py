@@ -30,6 +30,9 @@ MAX_UNITS = 16
 MAX_SAMPLES = 64
 MAX_EPOCHS = 20
 MAX_SAMPLE_PASSES = 200
+#: Most forward passes × parameters: the derivation writes every element of every step, and a
+#: few thousand of them is already far more than any worked solution shows.
+MAX_WORK = 10_000
 
 _LOSS_WORDS = {
     "half_mse": "½‖ŷ − y‖²",
@@ -167,6 +170,12 @@ def read_network(doc: Doc) -> Network:
     if len(samples) * epochs > MAX_SAMPLE_PASSES:
         raise training.error(
             f"{len(samples)} samples × {epochs} epochs is more than {MAX_SAMPLE_PASSES} forward passes", "epochs"
+        )
+    parameters = sum(n_in * n_out + n_out for n_in, n_out in zip(sizes, sizes[1:]))
+    if len(samples) * epochs * parameters > MAX_WORK:
+        raise training.error(
+            f"{len(samples) * epochs} forward passes × {parameters} parameters is more than {MAX_WORK}: "
+            "make the network or the training smaller", "samples"
         )
 
     initial = doc.table("initial")
