@@ -61,3 +61,24 @@ def decimal_text(value: Fraction, places: int | None, truncate: bool = False) ->
     sign = "-" if value < 0 and whole else ""
     digits = str(whole).rjust(places + 1, "0")
     return f"{sign}{digits[:-places]}.{digits[-places:]}" if places else f"{sign}{digits}"
+
+
+def dead_unit(w2: int = 1, extra: str = "") -> bytes:
+    """A 1-1-1 ReLU problem whose pre-activation z₁ = 1·1 − 1 is exactly 0 (a dead unit)."""
+    return f"""
+kind = "backprop"
+title = "a dead unit"
+[network]
+layers = [1, 1, 1]
+activations = ["relu", "identity"]
+loss = "half_mse"
+{extra}
+[initial]
+W1 = 1
+b1 = -1
+W2 = {w2}
+b2 = 0
+[training]
+learning_rate = 0.1
+samples = [{{ x = 1, y = 1 }}]
+""".encode()

@@ -8,7 +8,7 @@ import pytest
 import sympy
 
 from solver.catalog import load
-from tests.hand import hand_sgd
+from tests.hand import dead_unit, hand_sgd
 
 
 @pytest.fixture(scope="module")
@@ -65,26 +65,10 @@ def test_relu_derivative_is_shown_with_its_value(relu_111):
 def test_zero_pre_activation_gets_a_note():
     from solver.catalog import load_text
 
-    text = b"""
-kind = "backprop"
-title = "dead unit"
-[network]
-layers = [1, 1, 1]
-activations = ["relu", "identity"]
-loss = "half_mse"
-[initial]
-W1 = 1
-b1 = -1
-W2 = 1
-b2 = 0
-[training]
-learning_rate = 0.1
-samples = [{ x = 1, y = 1 }]
-"""
-    derivation = load_text(text, "dead.toml")
+    derivation = load_text(dead_unit(), "dead.toml")
     notes = [n for s in derivation.sections for n in s.notes]
     assert any("exactly" in "".join(str(f) for f in n if isinstance(f, str)) for n in notes)
     # ReLU′(0) = 0: nothing flows back to the first layer
     assert exact(derivation, "s1.dL_dW1") == 0
-    with_one = load_text(text.replace(b'loss = "half_mse"', b'loss = "half_mse"\nrelu_prime_at_zero = 1'), "d.toml")
+    with_one = load_text(dead_unit(extra="relu_prime_at_zero = 1"), "d.toml")
     assert exact(with_one, "s1.dL_dW1") == -1

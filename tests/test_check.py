@@ -12,7 +12,7 @@ from solver import catalog
 from solver.answer_file import parse_answers
 from solver.checker import CheckPlan, Tolerance
 from tests.conftest import run_solver
-from tests.hand import as_answers, decimal_text, hand_sgd
+from tests.hand import as_answers, dead_unit, decimal_text, hand_sgd
 
 START = (Fraction(1), Fraction(0), Fraction(1), Fraction(0))
 ETA = Fraction(1, 100)
@@ -141,23 +141,7 @@ def test_activation_derivative_left_out_is_named():
 
 
 def test_relu_prime_at_zero_taken_as_one_is_named():
-    text = b"""
-kind = "backprop"
-title = "a dead unit"
-[network]
-layers = [1, 1, 1]
-activations = ["relu", "identity"]
-loss = "half_mse"
-[initial]
-W1 = 1
-b1 = -1
-W2 = 2
-b2 = 0
-[training]
-learning_rate = 0.1
-samples = [{ x = 1, y = 1 }]
-"""
-    plan = CheckPlan(catalog.load_text(text, "dead.toml"), Tolerance(4))
+    plan = CheckPlan(catalog.load_text(dead_unit(w2=2), "dead.toml"), Tolerance(4))
     # ŷ = 0, δ₂ = −1, ∂L/∂a₁ = −2; with ReLU′(0) = 1 the student writes δ₁ = −2 instead of 0
     assert verdicts(plan, "s1.delta1 = -2") == {"s1.delta1": ("wrong", "relu_prime_zero_as_one")}
 

@@ -1,10 +1,11 @@
-"""Grading a stack of files when one of them is built to exhaust the machine."""
+"""Grading a stack of files: one built to exhaust the machine, and the same files in any order."""
 
 from __future__ import annotations
 
 import itertools
 import json
 import time
+from fractions import Fraction
 
 from tests.conftest import run_solver
 from tests.hand import as_answers, hand_sgd
@@ -57,3 +58,17 @@ def test_a_resource_bomb_is_reported_and_the_batch_goes_on(tmp_path):
             assert "error" not in report and report["max_score"] == 51
     # the same stack gives byte-identical output whatever the number of workers
     assert runs["1"] == runs["2"]
+
+
+def test_each_files_report_is_the_same_whatever_the_order_and_workers(tmp_path):
+    paths = []
+    for i in range(12):
+        slips = {"s2.b1": Fraction("0.0389")} if i % 3 == 0 else {}
+        path = tmp_path / f"s{i:02d}.toml"
+        path.write_text(as_answers(hand_sgd(*START, slips=slips), 2 + i % 4))
+        paths.append(str(path))
+    forward = run_solver("check", "relu-111-sgd", *paths, "--format", "json", "--jobs", "2")
+    backward = run_solver("check", "relu-111-sgd", *reversed(paths), "--format", "json", "--jobs", "1")
+    by_file = [{f["file"]: f for f in json.loads(r.stdout)["files"]} for r in (forward, backward)]
+    assert list(by_file[0]) == paths and list(by_file[1]) == paths[::-1]
+    assert by_file[0] == by_file[1]
