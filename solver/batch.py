@@ -40,7 +40,7 @@ def grade(plan: CheckPlan, path: str) -> FileReport:
     try:
         entries = read_answers(Path(path), path)
     except InputError as error:
-        return FileReport(path, error=str(error))
+        return FileReport(path, error=error.detail)
     return plan.check(entries, path)
 
 
@@ -67,7 +67,7 @@ def _chunks(paths: list[str], workers: int) -> list[list[str]]:
 
 
 def _over_limits(path: str, outcome: Outcome) -> FileReport:
-    return FileReport(path, error=f"{path}: not graded: {outcome.reason}")
+    return FileReport(path, error=f"not graded: {outcome.reason}")
 
 
 def grade_files(

@@ -209,10 +209,6 @@ class Builder:
             approx = +compile_formula(formula, slots, DECIMAL)([v.approx for v in known])
         return Scalar(exact, approx)
 
-    def value(self, symbol: sympy.Symbol) -> Scalar:
-        """The value of a cell built so far."""
-        return self._scalars[symbol]
-
     def _composed(self, formulas: Sequence[sympy.Basic]) -> list[sympy.Basic] | None:
         """The formulas written out in the givens' cells, or None when an input has no symbolic form
         or the result grows past :data:`MAX_SYMBOLIC_NODES` (then it is no use to anyone)."""

@@ -6,12 +6,12 @@ import argparse
 import json
 import math
 import sys
-from pathlib import Path
 
 from solver import catalog, check_report
 from solver.batch import BatchOptions, grade_files
 from solver.checker import CheckPlan, FileReport, Tolerance
 from solver.errors import InputError
+from solver.output import output_stream, write_text
 from solver.sandbox import Limits
 
 EXIT_OK, EXIT_WRONG, EXIT_BAD_INPUT = 0, 1, 2
@@ -50,13 +50,12 @@ def run_check(args: argparse.Namespace) -> int:
     reports = grade_all(plan, args.answers, batch_options(args), show_progress=several and sys.stderr.isatty())
     unreadable = [r for r in reports if r.error is not None]
     if not several and unreadable:
-        raise InputError(unreadable[0].error.split(": ", 1)[1] if ": " in unreadable[0].error else unreadable[0].error,
-                         source=args.answers[0])
+        raise InputError(unreadable[0].error, source=unreadable[0].file)
     for report in unreadable:
-        sys.stderr.write(f"solver: error: {report.error}\n")
+        sys.stderr.write(f"solver: error: {report.file}: {report.error}\n")
     _write_output(args, plan, reports, several)
     if args.gradescope:
-        _write_text(args.gradescope, json.dumps(check_report.gradescope_results(plan.derivation, reports[0]),
+        write_text(args.gradescope, json.dumps(check_report.gradescope_results(plan.derivation, reports[0]),
                                                 ensure_ascii=False, indent=2) + "\n")
     if unreadable:
         return EXIT_BAD_INPUT
@@ -65,33 +64,16 @@ def run_check(args: argparse.Namespace) -> int:
 
 def _write_output(args, plan: CheckPlan, reports: list[FileReport], several: bool) -> None:
     if args.format == "json":
-        text = check_report.json_document(plan.derivation, reports)
-        if args.output:
-            _write_text(args.output, text)
-        else:
-            sys.stdout.write(text)
+        write_text(args.output, check_report.json_document(plan.derivation, reports))
         return
     from rich.console import Console
 
-    handle = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
-    try:
-        console = Console(file=handle, highlight=False)
+    with output_stream(args.output) as stream:
+        console = Console(file=stream, highlight=False)
         console.print(f"[bold]{plan.derivation.title}[/bold] [dim]({plan.derivation.problem})[/dim]")
-        if several and not args.details:
-            console.print(check_report.summary_table(reports))
-        else:
+        if not several or args.details:
             for report in reports:
                 if report.error is None:
                     console.print(check_report.file_table(report))
-            if several:
-                console.print(check_report.summary_table(reports))
-    finally:
-        if args.output:
-            handle.close()
-
-
-def _write_text(path: str, text: str) -> None:
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise InputError(f"cannot write: {error.strerror}", source=path) from None
+        if several:
+            console.print(check_report.summary_table(reports))

@@ -35,9 +35,8 @@ from solver.numbers import NUMERIC, plain_decimal, round_half_up
 from solver.problem_file import FloatText
 from solver.render.common import plain_equation, show
 from solver.symbolic_equality import symbolically_equal
-from solver.written import MAX_TEXT, Written, read_plain, read_scalar, written_decimals
+from solver.written import MAX_TEXT, Written, plain_number, read_scalar, written_decimals
 
-VERDICTS = ("correct", "follows_through", "wrong", "invalid")
 ACCEPTED = ("correct", "follows_through")
 
 #: Relative slack for a value written exactly (a fraction), against 60-digit arithmetic.
@@ -112,7 +111,8 @@ class Result:
 
 @dataclass
 class FileReport:
-    """Every verdict for one answer file, in the order of the derivation."""
+    """Every verdict for one answer file, in the order of the derivation; or, in ``error``, why the
+    file was not graded (where in it and what, without its name)."""
 
     file: str
     results: list[Result] = field(default_factory=list)
@@ -184,7 +184,6 @@ class CheckPlan:
             for cell, value in zip(quantity.cells, quantity.values):
                 self.slots[cell] = len(self.base)
                 self.base.append(value.approx)
-        self.steps: list[_Compiled] = []
         self.by_key: dict[str, _Compiled] = {}
         names = derivation.notations
         for position, step in enumerate(derivation.steps):
@@ -203,7 +202,6 @@ class CheckPlan:
                 formula_text=printing.text(step.formula, names),
                 is_plain_scalar=step.is_scalar and not step.is_set,
             )
-            self.steps.append(compiled)
             self.by_key[step.key.lower()] = compiled
         self.given_keys = {g.key.lower() for g in derivation.givens}
         self._names: dict[int, dict[str, sympy.Basic]] = {}
@@ -268,7 +266,7 @@ class CheckPlan:
                         values[slot] = formula(values)
                     continue
                 if compiled.is_plain_scalar and len(given) == 1 and given[0].index is None:
-                    number = _plain_number(given[0].value)
+                    number = plain_number(given[0].value)
                     if number is not None:
                         report.results.append(self._check_scalar(compiled, given[0], *number, values))
                         continue
@@ -287,7 +285,7 @@ class CheckPlan:
             if close:
                 reason += f"; did you mean {self.by_key[close[0]].step.key!r}?"
         return Result(entry.written_key, entry.step_key, "invalid", _given_text(entry.value), "",
-                      reason=reason, order=(len(self.steps), n))
+                      reason=reason, order=(len(self.by_key), n))
 
     def _check_scalar(self, compiled: _Compiled, entry: Entry, number: Decimal, decimals: int,
                       values: list[Decimal]) -> Result:
@@ -349,9 +347,7 @@ class CheckPlan:
             return None, raw
         read = []
         for value in raw:
-            w = read_plain(value) if isinstance(value, str) else None
-            if w is None:
-                w = read_scalar(value, lambda: self.names_for(compiled))
+            w = read_scalar(value, lambda: self.names_for(compiled))
             if w.formula is not None:
                 w = self._evaluate_formula(w, values)
             read.append(w)
@@ -449,26 +445,6 @@ def _prefixes(key: str):
     while cut > 0:
         yield key[:cut]
         cut = key.rfind(".", 0, cut)
-
-
-def _plain_number(value: Any) -> tuple[Decimal, int] | None:
-    """A TOML number or plain decimal text as (value, written decimals), or None for anything else."""
-    kind = type(value)
-    if kind is int:
-        return (Decimal(value), 0) if abs(value).bit_length() <= 400 else None
-    if kind is FloatText:
-        text = value.replace("_", "")
-        number = Decimal(text)
-        if not number.is_finite():
-            return None
-        if "e" in text or "E" in text:
-            return number, -number.as_tuple().exponent
-        point = text.find(".")
-        return number, (len(text) - point - 1 if point >= 0 else 0)
-    if kind is str:
-        w = read_plain(value)
-        return (w.number, w.decimals) if w is not None else None
-    return None
 
 
 def _cells_of(step: Step, entry: Entry) -> list[int]:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from decimal import Decimal
 from collections.abc import Sequence
 
 from solver import __version__
 from solver.errors import InputError
+from solver.output import output_stream, write_text
 from solver.kinds import KINDS
 
 EXIT_OK = 0
@@ -26,46 +28,26 @@ class _Parser(argparse.ArgumentParser):
         raise InputError(f"{message} (see `{self.prog} --help`)")
 
 
-def _decimals(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if not 0 <= value <= 30:
-        raise argparse.ArgumentTypeError(f"{value} is out of range (0 to 30)")
-    return value
+def _number_in(convert, low, high, what: str):
+    """An argparse type: ``convert(text)`` within [low, high], else a one-line usage error."""
+
+    def parse(text: str):
+        try:
+            value = convert(text)
+            inside = low <= value <= high
+        except (ValueError, ArithmeticError):
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if not inside:
+            raise argparse.ArgumentTypeError(f"{text} is out of range ({low} to {high})")
+        return value
+
+    return parse
 
 
-def _fraction(text: str):
-    from decimal import Decimal, InvalidOperation
-
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not value.is_finite() or not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1")
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if not 0 <= value <= 100_000:
-        raise argparse.ArgumentTypeError(f"{value} is out of range")
-    return value
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not 0.1 <= value <= 3600:
-        raise argparse.ArgumentTypeError(f"{text} is out of range (0.1 to 3600 seconds)")
-    return value
+_decimals = _number_in(int, 0, 30, "a whole number")
+_fraction = _number_in(Decimal, 0, 1, "a number")
+_count = _number_in(int, 0, 100_000, "a whole number")
+_seconds = _number_in(float, 0.1, 3600, "a number of seconds")
 
 
 def _add_output_options(parser: argparse.ArgumentParser) -> None:
@@ -128,17 +110,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _write(text: str, output: str | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as error:
-        raise InputError(f"cannot write: {error.strerror}", source=output) from None
-
-
 def _load(problem: str, expected_kind: str | None):
     from solver import catalog
 
@@ -166,21 +137,15 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
     derivation = _load(args.problem, args.expected_kind)
     decimals = derivation.decimals if args.decimals is None else args.decimals
-    if args.output is None:
-        emit(args.format, derivation, decimals, sys.stdout)
-    else:
-        try:
-            with open(args.output, "w", encoding="utf-8") as handle:
-                emit(args.format, derivation, decimals, handle)
-        except OSError as error:
-            raise InputError(f"cannot write: {error.strerror}", source=args.output) from None
+    with output_stream(args.output) as stream:
+        emit(args.format, derivation, decimals, stream)
     return EXIT_OK
 
 
 def cmd_template(args: argparse.Namespace) -> int:
     from solver.template import answer_template
 
-    _write(answer_template(_load(args.problem, None)), args.output)
+    write_text(args.output, answer_template(_load(args.problem, None)))
     return EXIT_OK
 
 

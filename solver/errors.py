@@ -45,9 +45,12 @@ class InputError(Exception):
         return self
 
     def __str__(self) -> str:
+        return _one_line(f"{self.source}: {self.detail}" if self.source else self.detail)
+
+    @property
+    def detail(self) -> str:
+        """Where in the file and what, without the file's name: ``line 3, column 5: …``."""
         parts = []
-        if self.source:
-            parts.append(self.source)
         if self.line is not None:
             where = f"line {self.line}"
             if self.column is not None:

@@ -102,13 +102,6 @@ class Quantity:
             return self.notation.element(max(r, c) + 1)
         return self.notation.element(r + 1, c + 1)
 
-    def cell_key(self, i: int) -> str:
-        """The answer-file key of cell ``i``: ``s1.W2[1,2]``, or ``s1.z1[2]`` for a vector."""
-        if self.is_scalar:
-            return self.key
-        r, c = divmod(i, self.shape[1])
-        return f"{self.key}[{max(r, c) + 1}]" if self.is_vector else f"{self.key}[{r + 1},{c + 1}]"
-
 
 @dataclass(frozen=True)
 class Mistake:

@@ -296,6 +296,29 @@ class Doc:
         path = self._child_path(key)
         return _exact_array(value, path, max_items, (minimum, maximum))
 
+    def matrix(self, key: str, shape: tuple[int, int], what: str, **number_options: Any) -> sympy.Matrix:
+        """Exact numbers of ``shape``: one number for 1×1, a flat list for a vector, else rows.
+
+        ``what`` says in the error what the numbers are (``"inputs × units"``); ``number_options``
+        go to :meth:`numbers` (``minimum=``, ``maximum=``).
+        """
+        values = self.numbers(key, **number_options)
+        rows, cols = shape
+        if not isinstance(values, list):
+            values = [values]
+        if all(not isinstance(v, list) for v in values):
+            if len(values) == rows * cols and (rows == 1 or cols == 1):
+                return sympy.Matrix(rows, cols, values)
+            if rows * cols == 1:
+                raise self.error(f"expected one number ({what}), got {len(values)}", key)
+            raise self.error(f"expected {rows}×{cols} numbers ({what}), got a list of {len(values)}", key)
+        if any(not isinstance(row, list) for row in values):
+            raise self.error("mixes numbers and rows; write a matrix as rows of numbers", key)
+        if len(values) != rows or any(len(row) != cols for row in values):
+            got = f"{len(values)} rows of lengths {', '.join(str(len(r)) for r in values)}"
+            raise self.error(f"expected {rows}×{cols} ({what}), got {got}", key)
+        return sympy.Matrix(values)
+
     def table(self, key: str, default: Any = _MISSING) -> "Doc":
         value = self.raw(key, default)
         if value is default and default is not _MISSING:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from decimal import Decimal
 from fractions import Fraction
 
@@ -132,12 +133,36 @@ def test_each_planted_mistake_is_named(plan, key, value, mistake):
     assert result[key] == ("wrong", mistake)
 
 
+def one_one_one(activations: str, start: str, samples: str, extra: str = "") -> bytes:
+    """A 1-1-1 problem with half_mse, η = 0.1; the rest as given."""
+    w1, b1, w2, b2 = start.split()
+    return f"""
+kind = "backprop"
+title = "t"
+[network]
+layers = [1, 1, 1]
+activations = {activations}
+loss = "half_mse"
+[initial]
+W1 = {w1}
+b1 = {b1}
+W2 = {w2}
+b2 = {b2}
+[training]
+learning_rate = 0.1
+samples = {samples}
+{extra}
+""".encode()
+
+
 def test_activation_derivative_left_out_is_named():
-    # tanh hidden layer: δ₁ written as ∂L/∂a₁, without the factor 1 − a₁²
-    plan = CheckPlan(catalog.load("tanh-sigmoid-batch"), Tolerance(4))
-    upstream = plan.derivation.by_key["s1.sample2.dl_da1"].values
-    written = ", ".join(str(round(v.approx, 4)) for v in upstream)
-    assert verdicts(plan, f"s1.sample2.delta1 = [{written}]") == {"s1.sample2.delta1": ("wrong", "missing_factor")}
+    # tanh hidden layer, x = 1, y = 0, w₁ = 0.5, w₂ = 1: ŷ = a₁ = tanh(0.5), ∂L/∂a₁ = ŷ − y = tanh(0.5),
+    # and δ₁ = tanh(0.5)·(1 − tanh²(0.5)); written without the factor 1 − a₁², δ₁ is tanh(0.5)
+    text = one_one_one('["tanh", "identity"]', "0.5 0 1 0", "[{ x = 1, y = 0 }]")
+    plan = CheckPlan(catalog.load_text(text, "tanh.toml"), Tolerance(4))
+    right = math.tanh(0.5) * (1 - math.tanh(0.5) ** 2)
+    assert verdicts(plan, f"s1.delta1 = {right:.4f}") == {"s1.delta1": ("correct", None)}
+    assert verdicts(plan, f"s1.delta1 = {math.tanh(0.5):.4f}") == {"s1.delta1": ("wrong", "missing_factor")}
 
 
 def test_relu_prime_at_zero_taken_as_one_is_named():
@@ -147,12 +172,13 @@ def test_relu_prime_at_zero_taken_as_one_is_named():
 
 
 def test_sum_instead_of_mean_is_named():
-    plan = CheckPlan(catalog.load("sigmoid-softmax-minibatch"), Tolerance(4))
-    derivation = plan.derivation
-    one = derivation.by_key["s1.sample1.dl_db2"].values
-    two = derivation.by_key["s1.sample2.dl_db2"].values
-    total = [str(round(a.approx + b.approx, 4)) for a, b in zip(one, two)]
-    assert verdicts(plan, f"s1.dL_db2 = [{', '.join(total)}]") == {"s1.dL_db2": ("wrong", "sum_instead_of_mean")}
+    # one batch of (1, 3) and (2, 4) with w = 1, b = 0: ŷ = 1 and 2, so ∂L/∂b₂ is −2 for each sample;
+    # the batch mean is −2 and the sum −4
+    text = one_one_one('["relu", "identity"]', "1 0 1 0", "[{ x = 1, y = 3 }, { x = 2, y = 4 }]",
+                       'mode = "minibatch"\nbatch_size = 2')
+    plan = CheckPlan(catalog.load_text(text, "batch.toml"), Tolerance(4))
+    assert verdicts(plan, "s1.dL_db2 = -2") == {"s1.dL_db2": ("correct", None)}
+    assert verdicts(plan, "s1.dL_db2 = -4") == {"s1.dL_db2": ("wrong", "sum_instead_of_mean")}
 
 
 # --- what students write -----------------------------------------------------------------------
@@ -190,13 +216,13 @@ def test_what_students_write(plan, line, verdict):
 
 
 def test_vectors_and_matrices_whole_or_by_element():
+    # leaky-relu-mse-sgd by hand: z₁ = xW₁ + b₁ = [0.8, 0], ŷ = [0.4, −0.06], δ₂ = ŷ − y = [−0.6, −0.06],
+    # ∂L/∂a₁ = δ₂W₂ᵀ = [−0.288, −0.204], δ₁ = [−0.288, 0.1·(−0.204)] (LeakyReLU′(0) = slope), and
+    # W₁ − 0.1·xᵀδ₁ with x = [1, 2, −1]:
     plan = CheckPlan(catalog.load("leaky-relu-mse-sgd"), Tolerance(4))
-    w1 = plan.derivation.by_key["s1.w1"]
-    rows = [[str(round(v.approx, 4)) for v in row] for row in w1.rows()]
-    matrix = "[" + ", ".join("[" + ", ".join(r) + "]" for r in rows) + "]"
     text = "\n".join([
-        f"s1.W1 = {matrix}",
-        f'"s1.W1[3,2]" = {rows[2][1]}',
+        "s1.W1 = [[0.2288, -0.39796], [0.1576, 0.30408], [-0.3288, 0.19796]]",
+        '"s1.W1[3,2]" = 0.19796',
         's1."W1[1,1]" = 9',
         "s1.z1 = [0.8, 0]",
         '"s1.z1[2]" = 0',

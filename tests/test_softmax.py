@@ -269,7 +269,7 @@ BAD_SOFTMAX = [
     ('[logits]\nz = [1, 2]', "unknown key"),
     ('[network]\nlayers = [2, 2]\n', "expected 3 to 6 layer sizes"),
     ('[network]\nlayers = [2, 2, 2]\n[parameters]\nW1 = [[1, 2]]\nb1 = [0, 0]\nW2 = [[1, 0], [0, 1]]\nb2 = [0, 0]\n'
-     '[sample]\nx = [1, 1]\ny = [1, 0]', "parameters.W1: expected a 2×2 matrix"),
+     '[sample]\nx = [1, 1]\ny = [1, 0]', "parameters.W1: expected 2×2"),
 ]
 
 

@@ -14,6 +14,7 @@ from sympy import Rational, S
 
 from solver import functions as fn
 from solver.builder import Builder, as_matrix, cells_of
+from solver.display import difference, minus, product_of, sum_of
 from solver.kinds import COMMON_KEYS
 from solver.errors import InputError
 from solver.model import Derivation, Math, Mistake, Quantity, Step, Value
@@ -91,25 +92,6 @@ class Network:
 # --- reading the problem file ------------------------------------------------------------------
 
 
-def _shaped(values, shape: tuple[int, int], doc: Doc, key: str, what: str) -> sympy.Matrix:
-    """Exact values as a matrix of ``shape``: a scalar, a flat list for a vector, or nested rows."""
-    rows, cols = shape
-    if not isinstance(values, list):
-        values = [values]
-    if all(not isinstance(v, list) for v in values):
-        if len(values) == rows * cols and (rows == 1 or cols == 1):
-            return sympy.Matrix(rows, cols, values)
-        if rows * cols == 1:
-            raise doc.error(f"expected one number ({what}), got {len(values)}", key)
-        raise doc.error(f"expected {rows}×{cols} numbers ({what}), got a list of {len(values)}", key)
-    if any(not isinstance(row, list) for row in values):
-        raise doc.error("mixes numbers and rows; write a matrix as rows of numbers", key)
-    if len(values) != rows or any(len(row) != cols for row in values):
-        got = f"{len(values)} rows of lengths {', '.join(str(len(r)) for r in values)}"
-        raise doc.error(f"expected {rows}×{cols} ({what}), got {got}", key)
-    return sympy.Matrix(values)
-
-
 def read_network(doc: Doc) -> Network:
     """The network, initial parameters and training schedule from a problem file."""
     doc.only_keys([*COMMON_KEYS, "network", "initial", "training"])
@@ -162,10 +144,10 @@ def read_network(doc: Doc) -> Network:
     samples = []
     for sample in training.tables("samples", max_items=MAX_SAMPLES):
         sample.only_keys(["x", "y"])
-        x = _shaped(sample.numbers("x"), draft.vector_shape(sizes[0]), sample, "x", f"{sizes[0]} inputs")
+        x = sample.matrix("x", draft.vector_shape(sizes[0]), f"{sizes[0]} inputs")
         probabilities = (0, 1) if loss in ("cross_entropy", "binary_cross_entropy") else (None, None)
-        y = _shaped(sample.numbers("y", minimum=probabilities[0], maximum=probabilities[1]),
-                    draft.vector_shape(sizes[-1]), sample, "y", f"{sizes[-1]} targets")
+        y = sample.matrix("y", draft.vector_shape(sizes[-1]), f"{sizes[-1]} targets",
+                          minimum=probabilities[0], maximum=probabilities[1])
         samples.append((x, y))
     if len(samples) * epochs > MAX_SAMPLE_PASSES:
         raise training.error(
@@ -188,9 +170,8 @@ def read_network(doc: Doc) -> Network:
         key = f"W{layer}" if initial.has(f"W{layer}") or not initial.has(f"w{layer}") else f"w{layer}"
         shape = draft.weight_shape(layer)
         what = "inputs × units" if layout == "in_out" else "units × inputs"
-        weights.append(_shaped(initial.numbers(key), shape, initial, key, f"{what}, layout {layout}"))
-        biases.append(_shaped(initial.numbers(f"b{layer}"), draft.vector_shape(sizes[layer]), initial,
-                              f"b{layer}", f"{sizes[layer]} units"))
+        weights.append(initial.matrix(key, shape, f"{what}, layout {layout}"))
+        biases.append(initial.matrix(f"b{layer}", draft.vector_shape(sizes[layer]), f"{sizes[layer]} units"))
     return Network(tuple(sizes), tuple(activations), loss, layout, slope, at_zero, learning_rate, mode,
                    batch_size, epochs, tuple(weights), tuple(biases), tuple(samples))
 
@@ -211,16 +192,7 @@ def _flatten(expr: sympy.Basic) -> sympy.Basic:
     return expr.func(*args, evaluate=False) if expr.is_Function else expr.func(*args)
 
 
-def _sum(*terms: sympy.Basic) -> sympy.Basic:
-    return terms[0] if len(terms) == 1 else sympy.Add(*terms, evaluate=False)
 
-
-def _product(*factors: sympy.Basic) -> sympy.Basic:
-    return factors[0] if len(factors) == 1 else sympy.Mul(*factors, evaluate=False)
-
-
-def _minus(term: sympy.Basic) -> sympy.Basic:
-    return sympy.Mul(-1, term, evaluate=False)
 
 
 # --- common mistakes, as alternative formulas the checker tries on a wrong answer --------------
@@ -272,12 +244,8 @@ class _Writer:
 
     # display helpers --------------------------------------------------------------------------
 
-    def _times(self, left: sympy.Basic, right: sympy.Basic) -> sympy.Basic:
-        """A matrix product in layout order, or a scalar product written w·x."""
-        return _product(left, right)
-
     def _elementwise(self, *factors: sympy.Basic) -> sympy.Basic:
-        return _product(*factors) if self.scalar else fn.hadamard(*factors)
+        return product_of(factors) if self.scalar else fn.hadamard(*factors)
 
     def _one(self, like: sympy.Basic) -> sympy.Basic:
         return S.One if self.scalar else fn.ones_like(like)
@@ -345,10 +313,10 @@ class _Writer:
                     fn.leaky_relu_prime(z.symbol, slope, h0))
         if activation == "sigmoid":
             return ac.applyfunc(lambda v: v * (1 - v)), self._elementwise(
-                a.symbol, _sum(self._one(a.symbol), _minus(a.symbol)))
-        return ac.applyfunc(lambda v: 1 - v**2), _sum(
-            self._one(a.symbol), _minus(sympy.Pow(a.symbol, 2, evaluate=False) if self.scalar
-                                        else fn.hadamard(a.symbol, a.symbol)))
+                a.symbol, difference(self._one(a.symbol), a.symbol))
+        return ac.applyfunc(lambda v: 1 - v**2), sum_of([
+            self._one(a.symbol), minus(sympy.Pow(a.symbol, 2, evaluate=False) if self.scalar
+                                        else fn.hadamard(a.symbol, a.symbol))])
 
     def _note_zero(self, z: Quantity, function: str) -> None:
         for cell, value in zip(z.cells, z.values):
@@ -369,10 +337,10 @@ class _Writer:
             W, bias = params[layer]
             if net.layout == "in_out" and not self.scalar:
                 affine = lambda w, c: cells_of(a_prev) * cells_of(w) + cells_of(c)  # noqa: E731
-                display = _sum(_product(a_prev.symbol, W.symbol), bias.symbol)
+                display = sum_of([product_of([a_prev.symbol, W.symbol]), bias.symbol])
             else:
                 affine = lambda w, c: cells_of(w) * cells_of(a_prev) + cells_of(c)  # noqa: E731
-                display = _sum(_product(W.symbol, a_prev.symbol), bias.symbol)
+                display = sum_of([product_of([W.symbol, a_prev.symbol]), bias.symbol])
             mistakes = []
             if self.previous is not None:
                 mistakes.append(mistake("stale_weight", STALE_WEIGHT, affine(*self.previous[layer])))
@@ -393,21 +361,21 @@ class _Writer:
         loss, k = self.net.loss, len(y.cells)
         pairs = list(zip(yhat.cells, y.cells))
         if loss in ("half_mse", "mse"):
-            terms = [sympy.Pow(_sum(p, _minus(t)), 2, evaluate=False) for p, t in pairs]
+            terms = [sympy.Pow(difference(p, t), 2, evaluate=False) for p, t in pairs]
             scale = Rational(1, 2) if loss == "half_mse" else Rational(1, k)
             cells = scale * sum((p - t) ** 2 for p, t in pairs)
         elif loss == "cross_entropy":
-            terms = [_product(t, sympy.log(p, evaluate=False)) for p, t in pairs]
+            terms = [product_of([t, sympy.log(p, evaluate=False)]) for p, t in pairs]
             cells = -sum(t * sympy.log(p) for p, t in pairs)
             scale = S.NegativeOne
         else:
-            terms = [_sum(_product(t, sympy.log(p, evaluate=False)),
-                          _product(_sum(S.One, _minus(t)), sympy.log(_sum(S.One, _minus(p)), evaluate=False)))
+            terms = [sum_of([product_of([t, sympy.log(p, evaluate=False)]),
+                          product_of([difference(S.One, t), sympy.log(difference(S.One, p), evaluate=False)])])
                      for p, t in pairs]
             cells = -sum(t * sympy.log(p) + (1 - t) * sympy.log(1 - p) for p, t in pairs) / k
             scale = S.NegativeOne if k == 1 else Rational(-1, k)
-        body = _sum(*terms)
-        display = body if scale == 1 else _product(scale, body)
+        body = sum_of(terms)
+        display = body if scale == 1 else product_of([scale, body])
         mistakes = [mistake("loss_without_half", LOSS_WITHOUT_HALF, 2 * cells)] if loss == "half_mse" else []
         return self.b.step(f"{prefix}loss", self._name("L", sample=sample), _flatten(display), cells,
                            mistakes=mistakes)
@@ -418,23 +386,23 @@ class _Writer:
         k = len(y.cells)
         p, t = cells_of(yhat), cells_of(y)
         if net.loss == "half_mse":
-            cells, display = p - t, _sum(yhat.symbol, _minus(y.symbol))
+            cells, display = p - t, difference(yhat.symbol, y.symbol)
         elif net.loss == "mse":
             cells = (p - t) * Rational(2, k)
-            display = _sum(yhat.symbol, _minus(y.symbol))
+            display = difference(yhat.symbol, y.symbol)
             if k != 2:
-                display = _product(Rational(2, k), display)
+                display = product_of([Rational(2, k), display])
         elif net.loss == "cross_entropy":
             cells = sympy.Matrix(*p.shape, [-ti / pi for pi, ti in zip(p, t)])
-            display = _minus(fn.hadamard_div(y.symbol, yhat.symbol))
+            display = minus(fn.hadamard_div(y.symbol, yhat.symbol))
         else:
             cells = sympy.Matrix(*p.shape, [(-ti / pi + (1 - ti) / (1 - pi)) / k for pi, ti in zip(p, t)])
             one = self._one(y.symbol)
-            div = (lambda u, v: _product(u, sympy.Pow(v, -1, evaluate=False))) if self.scalar else fn.hadamard_div
-            display = _sum(_minus(div(y.symbol, yhat.symbol)),
-                           div(_sum(one, _minus(y.symbol)), _sum(one, _minus(yhat.symbol))))
+            div = (lambda u, v: product_of([u, sympy.Pow(v, -1, evaluate=False)])) if self.scalar else fn.hadamard_div
+            display = sum_of([minus(div(y.symbol, yhat.symbol)),
+                           div(difference(one, y.symbol), difference(one, yhat.symbol))])
             if k > 1:
-                display = _product(Rational(1, k), display)
+                display = product_of([Rational(1, k), display])
         mistakes = [mistake("target_minus_prediction", REVERSED_ERROR, -cells)]
         if net.loss == "half_mse":
             mistakes.append(mistake("loss_without_half", GRADIENT_WITHOUT_HALF, 2 * cells))
@@ -454,10 +422,10 @@ class _Writer:
         """∂L/∂a and δ of the hidden layer below ``layer``, from δ of ``layer``."""
         if self.net.layout == "in_out" and not self.scalar:
             product = lambda w: cells_of(delta) * w.T  # noqa: E731
-            display = _product(delta.symbol, self._T(W.symbol))
+            display = product_of([delta.symbol, self._T(W.symbol)])
         else:
             product = lambda w: w.T * cells_of(delta)  # noqa: E731
-            display = _product(delta.symbol, W.symbol) if self.scalar else _product(self._T(W.symbol), delta.symbol)
+            display = product_of([delta.symbol, W.symbol]) if self.scalar else product_of([self._T(W.symbol), delta.symbol])
         cells = product(cells_of(W))
         mistakes = []
         if delta.shape == cells.shape:
@@ -482,22 +450,22 @@ class _Writer:
         if net.loss == "cross_entropy":
             total = sympy.Add(*(v.exact for v in y.values), evaluate=True)
             if total == 1:
-                display, cells = _sum(yhat.symbol, _minus(y.symbol)), p - t
+                display, cells = difference(yhat.symbol, y.symbol), p - t
             else:
                 self.b.note("The targets do not sum to 1, so ∂L/∂z is ŷ·Σy − y, not the usual ŷ − y.")
-                display = _sum(_product(_sum(*y.cells), yhat.symbol), _minus(y.symbol))
+                display = sum_of([product_of([sum_of(y.cells), yhat.symbol]), minus(y.symbol)])
                 cells = p * sum(t) - t
         elif net.loss == "binary_cross_entropy":
             k = len(y.cells)
-            display = _sum(yhat.symbol, _minus(y.symbol))
-            display, cells = (display if k == 1 else _product(Rational(1, k), display)), (p - t) / k
+            display = difference(yhat.symbol, y.symbol)
+            display, cells = (display if k == 1 else product_of([Rational(1, k), display])), (p - t) / k
         elif net.activations[-1] == "softmax":
             g = cells_of(dyhat)
             n = len(p)
             cells = sympy.Matrix(*p.shape, [
                 sum(g[i] * p[i] * ((1 if i == j else 0) - p[j]) for i in range(n)) for j in range(n)])
-            display = (_product(dyhat.symbol, fn.softmax_jacobian(yhat.symbol)) if net.layout == "in_out"
-                       else _product(fn.softmax_jacobian(yhat.symbol), dyhat.symbol))
+            display = (product_of([dyhat.symbol, fn.softmax_jacobian(yhat.symbol)]) if net.layout == "in_out"
+                       else product_of([fn.softmax_jacobian(yhat.symbol), dyhat.symbol]))
         else:
             return self._through_activation(key, notation, net.activations[-1], z, yhat, dyhat)
         reversed_error = mistake("target_minus_prediction", REVERSED_ERROR, -cells)
@@ -530,13 +498,13 @@ class _Writer:
         W, bias = params[layer]
         if self.scalar:
             outer = lambda d: d * cells_of(a_prev)  # noqa: E731
-            display = _product(delta.symbol, a_prev.symbol)
+            display = product_of([delta.symbol, a_prev.symbol])
         elif self.net.layout == "in_out":
             outer = lambda d: cells_of(a_prev).T * d  # noqa: E731
-            display = _product(self._T(a_prev.symbol), delta.symbol)
+            display = product_of([self._T(a_prev.symbol), delta.symbol])
         else:
             outer = lambda d: d * cells_of(a_prev).T  # noqa: E731
-            display = _product(delta.symbol, self._T(a_prev.symbol))
+            display = product_of([delta.symbol, self._T(a_prev.symbol)])
         cells = outer(cells_of(delta))
         # the slips made in δ itself, carried into the gradient
         upstream, delta_mistakes = self.chain.get(delta.symbol, (None, []))
@@ -580,7 +548,7 @@ class _Writer:
         n = len(per_sample)
 
         def mean(key: str, notation: Notation, steps: list[Step]) -> Step:
-            display = _product(Rational(1, n), _sum(*(s.symbol for s in steps))) if n > 1 else steps[0].symbol
+            display = product_of([Rational(1, n), sum_of((s.symbol for s in steps))]) if n > 1 else steps[0].symbol
             total = sum((cells_of(s) for s in steps), sympy.zeros(*steps[0].shape))
             mistakes = [mistake("sum_instead_of_mean", SUM_NOT_MEAN, total)] if n > 1 else []
             return self.b.step(key, notation, display, total / n, mistakes=mistakes)
@@ -604,7 +572,7 @@ class _Writer:
             updated = []
             for index, (old, grad) in enumerate(zip(params[layer], grads[layer])):
                 letter = "W" if index == 0 else "b"
-                display = _sum(old.symbol, _minus(_product(eta.symbol, grad.symbol)))
+                display = sum_of([old.symbol, minus(product_of([eta.symbol, grad.symbol]))])
                 cells = cells_of(old) - rate * cells_of(grad)
                 mistakes = [
                     mistake("update_sign_flipped", SIGN_FLIPPED, cells_of(old) + rate * cells_of(grad)),

@@ -48,18 +48,6 @@ def _vector(doc: Doc, key: str, length: int | None, what: str) -> list[sympy.Bas
     return values
 
 
-def _matrix(doc: Doc, key: str, rows: int, cols: int, what: str) -> list[list[sympy.Basic]]:
-    """A rows×cols matrix of exact numbers, written as rows (a single row or column may be flat)."""
-    values = doc.numbers(key)
-    if not isinstance(values, list):
-        values = [values]
-    if not any(isinstance(v, list) for v in values) and len(values) == rows * cols and 1 in (rows, cols):
-        return [values] if rows == 1 else [[v] for v in values]
-    if all(isinstance(r, list) for r in values) and len(values) == rows and all(len(r) == cols for r in values):
-        return values
-    raise doc.error(f"expected a {rows}×{cols} matrix ({what}), written as {rows} rows of {cols} numbers", key)
-
-
 def _labels(doc: Doc, key: str, length: int | None) -> list[sympy.Basic]:
     labels = _vector(doc, key, length, "one label per class")
     if any(v < 0 for v in labels):
@@ -125,8 +113,8 @@ def read_network(doc: Doc) -> Network:
     parameters.only_keys([f"{p}{l}" for l in range(1, depth + 1) for p in ("W", "b")])
     weights, biases = [], []
     for l in range(1, depth + 1):
-        weights.append(_matrix(parameters, f"W{l}", sizes[l - 1], sizes[l],
-                               f"{sizes[l - 1]} inputs × {sizes[l]} units, W[i,j] from input i to unit j"))
+        weights.append(parameters.matrix(f"W{l}", (sizes[l - 1], sizes[l]),
+                               f"{sizes[l - 1]} inputs × {sizes[l]} units, W[i,j] from input i to unit j").tolist())
         biases.append(_vector(parameters, f"b{l}", sizes[l], f"one per unit of layer {l}"))
 
     sample = doc.table("sample")

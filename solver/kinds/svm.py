@@ -20,6 +20,7 @@ from sympy import Rational, S
 from solver import functions as fn
 from solver import svm_optimum
 from solver.builder import Builder
+from solver.display import minus, product_of, sum_of
 from solver.errors import InputError
 from solver.kinds import COMMON_KEYS
 from solver.model import Derivation, Math, Mistake, Quantity, Step, Value
@@ -208,18 +209,7 @@ def _variable(k: int) -> Notation:
     return Notation(f"x{subscript(str(k))}", f"x_{{{k}}}", f"x{k}")
 
 
-def _minus(term: sympy.Basic) -> sympy.Basic:
-    return sympy.Mul(S.NegativeOne, term, evaluate=False)
 
-
-def _sum(terms: list[sympy.Basic]) -> sympy.Basic:
-    if not terms:
-        return S.Zero
-    return terms[0] if len(terms) == 1 else sympy.Add(*terms, evaluate=False)
-
-
-def _product(*factors: sympy.Basic) -> sympy.Basic:
-    return sympy.Mul(*factors, evaluate=False)
 
 
 def _min(terms: list) -> sympy.Basic:
@@ -299,7 +289,7 @@ class _Writer:
         w_cells = list(w.cells)
         norm = self.b.step(
             f"{self.prefix}norm_w", self._name("‖w‖", r"\lVert w \rVert", "norm_w", ("‖w*‖", r"\lVert w^{*} \rVert")),
-            sympy.sqrt(_sum([sympy.Pow(c, 2, evaluate=False) for c in w_cells]), evaluate=False),
+            sympy.sqrt(sum_of([sympy.Pow(c, 2, evaluate=False) for c in w_cells]), evaluate=False),
             sympy.sqrt(sum(c**2 for c in w_cells)),
         )
         n = norm.symbol
@@ -311,7 +301,7 @@ class _Writer:
         )
         self.b.step(
             f"{self.prefix}width", self._name("width", r"\text{width}", "width"),
-            _product(2, sympy.Pow(n, -1, evaluate=False)), 2 / n,
+            product_of([2, sympy.Pow(n, -1, evaluate=False)]), 2 / n,
             mistakes=[Mistake("width_as_margin", "This is the margin 1/‖w‖; the width between the two margin "
                               "planes w·x + b = ±1 is twice that, 2/‖w‖.", (1 / n,))],
         )
@@ -322,7 +312,7 @@ class _Writer:
         x = sympy.Symbol("x", commutative=False)
         return self.b.step(
             f"{self.prefix}hyperplane", self._name("H", "H", "H"),
-            sympy.Eq(sympy.Add(_product(w.symbol, x), b.symbol, evaluate=False), 0, evaluate=False),
+            sympy.Eq(sympy.Add(product_of([w.symbol, x]), b.symbol, evaluate=False), 0, evaluate=False),
             [[*w.cells, b.cells[0]]], relation=":",
             equation_of=[_variable(k) for k in range(1, self.p.dimension + 1)],
         )
@@ -334,7 +324,7 @@ class _Writer:
             bare = sum(wc * xc for wc, xc in zip(w.cells, x.cells))
             self.f[point.name] = self.b.step(
                 f"{self.prefix}f.{point.name}", self._of_point("f", point.name),
-                sympy.Add(_product(w.symbol, x.symbol), b.symbol, evaluate=False), bare + b.cells[0],
+                sympy.Add(product_of([w.symbol, x.symbol]), b.symbol, evaluate=False), bare + b.cells[0],
                 mistakes=[Mistake("missing_bias", "b was left out: f(P) = w·P + b.", (bare,))],
             )
 
@@ -353,7 +343,7 @@ class _Writer:
             y, f = self.y[point.name], self.f[point.name]
             self.m[point.name] = self.b.step(
                 f"{self.prefix}yf.{point.name}", self._indexed("m", "m", "m", point.name),
-                _product(y.symbol, f.symbol), y.cells[0] * f.cells[0])
+                product_of([y.symbol, f.symbol]), y.cells[0] * f.cells[0])
 
     def min_yf(self) -> Step:
         """min yᵢf(xᵢ): at least 1 for a feasible hard margin, positive for a separating hyperplane."""
@@ -451,7 +441,7 @@ class _Writer:
             if point.name in position:
                 k = position[point.name]
                 self.alpha[point.name] = self.b.step(
-                    key, notation, fn.component(_product(fn.inverse(M), r), k),
+                    key, notation, fn.component(product_of([fn.inverse(M), r]), k),
                     fn.linear_solve(k, n, *flat))
             elif point in bounded:
                 self.alpha[point.name] = self.b.step(key, notation, self.C.symbol, self.C.cells[0])
@@ -467,17 +457,17 @@ class _Writer:
             for entry, unknown in zip(row, unknowns):
                 c = self.b.evaluate(sympy.sympify(entry)).exact
                 if c != 0:
-                    term = unknown if abs(c) == 1 else _product(abs(c), unknown)
-                    terms.append(term if c > 0 else _minus(term))
+                    term = unknown if abs(c) == 1 else product_of([abs(c), unknown])
+                    terms.append(term if c > 0 else minus(term))
             value = self.b.evaluate(sympy.sympify(right)).exact
-            table_rows.append((label, Math(sympy.Eq(_sum(terms), value, evaluate=False))))
+            table_rows.append((label, Math(sympy.Eq(sum_of(terms), value, evaluate=False))))
         self.b.table("The KKT system M·u = r", ("Condition", "Equation"), table_rows)
 
     def _w_and_b(self, optimum: Optimum) -> tuple[Step, Step]:
         points = self.p.points
         active = [p for i, p in enumerate(points) if i in optimum.solved or i in optimum.bounded]
         d = self.p.dimension
-        display = _sum([_product(self.alpha[p.name].symbol, self.y[p.name].symbol, self.x[p.name].symbol)
+        display = sum_of([product_of([self.alpha[p.name].symbol, self.y[p.name].symbol, self.x[p.name].symbol])
                         for p in active])
         cells = [sum((self.alpha[p.name].cells[0] * self.y[p.name].cells[0] * self.x[p.name].cells[k] for p in active),
                      S.Zero) for k in range(d)]
@@ -492,7 +482,7 @@ class _Writer:
         if optimum.solved:
             s = points[optimum.solved[0]]
             xs = self.x[s.name]
-            display = sympy.Add(self.y[s.name].symbol, _minus(_product(w.symbol, xs.symbol)), evaluate=False)
+            display = sympy.Add(self.y[s.name].symbol, minus(product_of([w.symbol, xs.symbol])), evaluate=False)
             cell = self.y[s.name].cells[0] - sum(wc * xc for wc, xc in zip(w.cells, xs.cells))
         else:
             display, cell = self._b_from_interval(w, optimum)
@@ -510,7 +500,7 @@ class _Writer:
         lows, highs, low_cells, high_cells = [], [], [], []
         for i, point in enumerate(self.p.points):
             x, y = self.x[point.name], self.y[point.name]
-            display = sympy.Add(y.symbol, _minus(_product(w.symbol, x.symbol)), evaluate=False)
+            display = sympy.Add(y.symbol, minus(product_of([w.symbol, x.symbol])), evaluate=False)
             cell = y.cells[0] - sum(wc * xc for wc, xc in zip(w.cells, x.cells))
             if (point.y > 0) != (i in optimum.bounded):
                 lows.append(display), low_cells.append(cell)
@@ -523,8 +513,8 @@ class _Writer:
                     "yᵢf(xᵢ) ≤ 1); ", "the midpoint is taken." if low is not None and high is not None
                     else "its end is taken.")
         if lows and highs:
-            return (_product(Rational(1, 2), sympy.Add(sympy.Max(*lows, evaluate=False),
-                                                       sympy.Min(*highs, evaluate=False), evaluate=False)),
+            return (product_of([Rational(1, 2), sympy.Add(sympy.Max(*lows, evaluate=False),
+                                                       sympy.Min(*highs, evaluate=False), evaluate=False)]),
                     (_max(low_cells) + _min(high_cells)) / 2)
         if lows:
             return sympy.Max(*lows, evaluate=False), _max(low_cells)
@@ -539,14 +529,14 @@ class _Writer:
             for p in self.p.points:
                 self.xi[p.name] = self.b.step(
                     f"{self.prefix}xi.{p.name}", self._indexed("ξ", r"\xi", "xi", p.name),
-                    sympy.Max(0, sympy.Add(1, _minus(self.m[p.name].symbol), evaluate=False), evaluate=False),
+                    sympy.Max(0, sympy.Add(1, minus(self.m[p.name].symbol), evaluate=False), evaluate=False),
                     _max([0, 1 - m[p.name]]))
         active = [p for i, p in enumerate(self.p.points) if optimum.alpha[i] != 0]
         alpha = {p.name: self.alpha[p.name] for p in active}
         self.b.step(
             f"{self.prefix}sum_alpha_y", self._name("Σαᵢyᵢ", r"\sum_i \alpha_i y_i", "sum_alpha_y",
                                                     ("Σα*ᵢyᵢ", r"\sum_i \alpha^{*}_i y_i")),
-            _sum([_product(alpha[p.name].symbol, self.y[p.name].symbol) for p in active]),
+            sum_of([product_of([alpha[p.name].symbol, self.y[p.name].symbol]) for p in active]),
             sum((alpha[p.name].cells[0] * self.y[p.name].cells[0] for p in active), S.Zero))
         every = [self.alpha[p.name] for p in self.p.points]
         self.b.step(f"{self.prefix}min_alpha", self._name("min αᵢ", r"\min_i \alpha_i", "min_alpha",
@@ -567,7 +557,7 @@ class _Writer:
                        r"\sum_i \alpha_i (m_i - 1" + (r" + \xi_i)" if soft else ")"), "slackness",
                        ("Σα*ᵢ(m*ᵢ − 1" + (" + ξ*ᵢ)" if soft else ")"),
                         r"\sum_i \alpha^{*}_i (m^{*}_i - 1" + (r" + \xi^{*}_i)" if soft else ")"))),
-            _sum([_product(alpha[p.name].symbol, sympy.Add(self.m[p.name].symbol, -1, *xi(p), evaluate=False))
+            sum_of([product_of([alpha[p.name].symbol, sympy.Add(self.m[p.name].symbol, -1, *xi(p), evaluate=False)])
                   for p in active]),
             sum((alpha[p.name].cells[0] * (m[p.name] - 1 + xi_cell(p)) for p in active), S.Zero))
         if soft:
@@ -576,8 +566,8 @@ class _Writer:
                 f"{self.prefix}bound_slackness",
                 self._name("Σ(C − αᵢ)ξᵢ", r"\sum_i (C - \alpha_i) \xi_i", "bound_slackness",
                            ("Σ(C − α*ᵢ)ξ*ᵢ", r"\sum_i (C - \alpha^{*}_i) \xi^{*}_i")),
-                _sum([_product(sympy.Add(self.C.symbol, _minus(self.alpha[p.name].symbol), evaluate=False),
-                               self.xi[p.name].symbol) for p in slack]),
+                sum_of([product_of([sympy.Add(self.C.symbol, minus(self.alpha[p.name].symbol), evaluate=False),
+                               self.xi[p.name].symbol]) for p in slack]),
                 sum(((self.C.cells[0] - self.alpha[p.name].cells[0]) * self.xi[p.name].cells[0] for p in slack),
                     S.Zero))
         self._certificate_notes(optimum, soft)
@@ -592,14 +582,14 @@ class _Writer:
         m = [self.m[p.name].cells[0] for p in points]
         if not soft:
             self._set_step("support_vectors", "SV", r"\mathrm{SV}",
-                           fn.set_builder(P, sympy.Eq(_product(y_P, f_P), 1, evaluate=False)),
+                           fn.set_builder(P, sympy.Eq(product_of([y_P, f_P]), 1, evaluate=False)),
                            [_is_zero(mi - 1) for mi in m],
                            "the support vectors are every point on the margin, yᵢ(w·xᵢ + b) = 1")
             return
         alpha_P, C = sympy.Symbol("alpha_P"), self.C
         alpha = [self.alpha[p.name].cells[0] for p in points]
         self._set_step("support_vectors", "SV", r"\mathrm{SV}",
-                       fn.set_builder(P, sympy.Le(_product(y_P, f_P), 1, evaluate=False)),
+                       fn.set_builder(P, sympy.Le(product_of([y_P, f_P]), 1, evaluate=False)),
                        [1 - _is_positive(mi - 1) for mi in m],
                        "the support vectors are every point on or inside the margin, yᵢ(w·xᵢ + b) ≤ 1")
         self._set_step("free_support_vectors", "free SV", r"\mathrm{SV}_{\mathrm{free}}",
@@ -660,8 +650,8 @@ class _Writer:
         self.functional_margins()
         min_yf = self.min_yf()
         self.b.step("distance", Notation("distance", r"\text{distance}", "distance"),
-                    _product(sympy.Min(*(sympy.Abs(self.f[p.name].symbol) for p in self.p.points), evaluate=False),
-                             sympy.Pow(norm.symbol, -1, evaluate=False)),
+                    product_of([sympy.Min(*(sympy.Abs(self.f[p.name].symbol) for p in self.p.points), evaluate=False),
+                             sympy.Pow(norm.symbol, -1, evaluate=False)]),
                     _min([sympy.Abs(self.f[p.name].cells[0]) for p in self.p.points]) / norm.cells[0])
         P = sympy.Symbol("P")
         self._set_step("support_vectors", "SV", r"\mathrm{SV}",

@@ -101,8 +101,8 @@ def bare_value(quantity: Quantity, decimals: int) -> str:
     return value(quantity, decimals).split(" ", 1)[1]
 
 
-def fragments(text: tuple[Fragment, ...], derivation: Derivation, decimals: int) -> str:
-    """Running text with inline math."""
+def fragments(text: tuple[Fragment, ...], derivation: Derivation, decimals: int, plain=escape) -> str:
+    """Running text with inline math; ``plain`` writes the words (escaped for LaTeX by default)."""
     out = []
     for fragment in text:
         if isinstance(fragment, Math):
@@ -110,7 +110,7 @@ def fragments(text: tuple[Fragment, ...], derivation: Derivation, decimals: int)
         elif isinstance(fragment, Value):
             out.append(f"${bare_value(fragment.quantity, decimals)}$")
         else:
-            out.append(escape(fragment))
+            out.append(plain(fragment))
     return "".join(out)
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from solver import printing
-from solver.model import Derivation, Math, Section, Table, Value
+from solver.model import Derivation, Section, Table
 from solver.render import latex as tex
 
 
@@ -31,15 +30,8 @@ def _section(section: Section, derivation: Derivation, decimals: int) -> list[st
 
 
 def _text(text, derivation: Derivation, decimals: int) -> str:
-    out = []
-    for fragment in text:
-        if isinstance(fragment, Math):
-            out.append(f"${printing.latex(fragment.expr, derivation.notations)}$")
-        elif isinstance(fragment, Value):
-            out.append(f"${tex.bare_value(fragment.quantity, decimals)}$")
-        else:
-            out.append(fragment)
-    return "".join(out)
+    """Running text: words as they are, math in ``$…$``."""
+    return tex.fragments(text, derivation, decimals, plain=str)
 
 
 def _table(table: Table, derivation: Derivation, decimals: int) -> list[str]:
