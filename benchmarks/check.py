@@ -26,7 +26,7 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 def answer_files(directory: Path, count: int) -> list[str]:
     """Full answer files: the exact values written to 2–6 places, sometimes with one slip."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from solver.catalog import load
+    from solver.kinds.catalog import load
 
     steps = load("relu-111-sgd").steps
     rng = random.Random(7)

@@ -37,7 +37,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    from solver.catalog import load_text
+    from solver.kinds.catalog import load_text
 
     load_text(PROBLEM, "warm-up.toml")
     times = []

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from solver import cli  # noqa: E402
 from solver.errors import InputError  # noqa: E402
-from solver.expression_parser import parse_expression  # noqa: E402
+from solver.reading.expression_parser import parse_expression  # noqa: E402
 from tests.hostile.corpus import PROBLEM_CASES  # noqa: E402
 
 #: Values built to make a naive parser or sympy work for a long time.

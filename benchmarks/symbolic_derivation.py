@@ -26,7 +26,7 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 PROBE = """
 import time
 start = time.perf_counter()
-from solver import catalog
+from solver.kinds import catalog
 derivation = catalog.load({problem!r})
 symbolic = sum(1 for step in derivation.steps if step.symbolic is not None)
 print(time.perf_counter() - start, len(derivation.steps), symbolic)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from decimal import Decimal
 from collections.abc import Sequence
+from decimal import Decimal
 
 from solver import __version__
 from solver.errors import InputError
-from solver.output import output_stream, write_text
 from solver.kinds import KINDS
+from solver.render.output import output_stream, write_text
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -111,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _load(problem: str, expected_kind: str | None):
-    from solver import catalog
+    from solver.kinds import catalog
 
     derivation = catalog.load(problem)
     if expected_kind is not None and derivation.kind != expected_kind:
@@ -123,7 +123,7 @@ def _load(problem: str, expected_kind: str | None):
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from solver import catalog
+    from solver.kinds import catalog
 
     problems = catalog.builtins()
     width = max(len(p.name) for p in problems)
@@ -143,14 +143,14 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from solver.template import answer_template
+    from solver.checking.template import answer_template
 
     write_text(args.output, answer_template(_load(args.problem, None)))
     return EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from solver.check_command import run_check
+    from solver.checking.check_command import run_check
 
     return run_check(args)
 

@@ -12,7 +12,7 @@ from fractions import Fraction
 import mpmath
 import sympy
 
-from solver import catalog
+from solver.kinds import catalog
 
 DIGITS = 50
 mpmath.mp.dps = DIGITS

@@ -17,7 +17,7 @@ import mpmath
 import numpy as np
 import pytest
 
-from solver.catalog import load_text
+from solver.kinds.catalog import load_text
 
 CASES = 200
 HIDDEN = ["identity", "relu", "leaky_relu", "sigmoid", "tanh"]

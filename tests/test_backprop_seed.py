@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from solver.catalog import load
+from solver.kinds.catalog import load
 from tests.hand import dead_unit, hand_sgd
 
 
@@ -63,7 +63,7 @@ def test_relu_derivative_is_shown_with_its_value(relu_111):
 
 
 def test_zero_pre_activation_gets_a_note():
-    from solver.catalog import load_text
+    from solver.kinds.catalog import load_text
 
     derivation = load_text(dead_unit(), "dead.toml")
     notes = [n for s in derivation.sections for n in s.notes]

@@ -9,9 +9,9 @@ from fractions import Fraction
 
 import pytest
 
-from solver import catalog
-from solver.answer_file import parse_answers
-from solver.checker import CheckPlan, Tolerance
+from solver.checking.checker import CheckPlan, Tolerance
+from solver.kinds import catalog
+from solver.reading.answer_file import parse_answers
 from tests.conftest import run_solver
 from tests.hand import as_answers, dead_unit, decimal_text, hand_sgd
 

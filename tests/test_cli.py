@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 
-from solver import catalog
+from solver.kinds import catalog
 from tests.conftest import run_solver
 
 

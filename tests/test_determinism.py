@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 
-from solver import catalog
+from solver.kinds import catalog
 from solver.render import FORMATS, emit
 from tests.conftest import ROOT
 
@@ -18,7 +18,7 @@ PROBLEMS = ("relu-111-sgd", "leaky-relu-mse-sgd", "tanh-sigmoid-batch")
 
 RENDER_ALL = """
 import io, sys
-from solver import catalog
+from solver.kinds import catalog
 from solver.render import FORMATS, emit
 for name in sys.argv[1:]:
     derivation = catalog.load(name)

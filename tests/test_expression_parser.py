@@ -13,9 +13,9 @@ import pytest
 import sympy
 from sympy import E, Rational, Symbol, exp, log, pi, sqrt, tanh
 
-from solver import functions as fn
 from solver.errors import InputError
-from solver.expression_parser import parse_expression, parse_number
+from solver.maths import functions as fn
+from solver.reading.expression_parser import parse_expression, parse_number
 
 x, z1, eta = Symbol("x"), Symbol("z1"), Symbol("eta")
 NAMES = {"x": x, "z1": z1, "eta": eta}

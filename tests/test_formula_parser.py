@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import sympy
 
-from solver import functions as fn
 from solver.errors import InputError
-from solver.expression_parser import parse_formula
-from solver.printing import text
+from solver.maths import functions as fn
+from solver.reading.expression_parser import parse_formula
+from solver.render.printing import text
 
 W, x, h = (sympy.Symbol(n, commutative=False) for n in ("W", "x", "h"))
 S = sympy.Symbol("S")

@@ -10,11 +10,12 @@ import mpmath
 import pytest
 import sympy
 
-from solver import catalog, printing
-from solver.builder import cells_of
-from solver.evaluate import evaluate_decimal
-from solver.matrix_calculus import cells
-from solver.model import Step
+from solver.derivation.builder import cells_of
+from solver.derivation.model import Step
+from solver.kinds import catalog
+from solver.maths.evaluate import evaluate_decimal
+from solver.maths.matrix_calculus import cells
+from solver.render import printing
 from tests.conftest import ROOT
 from tests.independent import close, partial_derivative, sigmoid, solve_text, values
 

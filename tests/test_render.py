@@ -11,7 +11,7 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from solver import catalog
+from solver.kinds import catalog
 from solver.render import renderer
 
 TEX = shutil.which("pdflatex")

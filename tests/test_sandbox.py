@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from solver.sandbox import Limits, Outcome, run_many, run_one
+from solver.checking.sandbox import Limits, Outcome, run_many, run_one
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="resource limits are POSIX")
 

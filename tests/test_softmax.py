@@ -11,10 +11,17 @@ import mpmath
 import pytest
 import sympy
 
-from solver import catalog
-from solver.evaluate import evaluate_decimal
+from solver.kinds import catalog
+from solver.maths.evaluate import evaluate_decimal
 from tests.independent import (
-    at_point, close, partial_derivative, rational_text, sigmoid, softmax_ce, solve_text, values,
+    at_point,
+    close,
+    partial_derivative,
+    rational_text,
+    sigmoid,
+    softmax_ce,
+    solve_text,
+    values,
 )
 
 

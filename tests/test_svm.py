@@ -12,16 +12,15 @@ from fractions import Fraction
 
 import pytest
 import sympy
-
-from solver import catalog
-from solver.errors import InputError
-from solver.evaluate import DECIMAL, RATIONAL, compile_formula
-from solver.functions import linear_solve
-from solver.numbers import NUMERIC
-from solver.render import emit
-from solver.template import answer_template
-
 from conftest import ROOT, run_solver
+
+from solver.checking.template import answer_template
+from solver.errors import InputError
+from solver.kinds import catalog
+from solver.maths.evaluate import DECIMAL, RATIONAL, compile_formula
+from solver.maths.functions import linear_solve
+from solver.maths.numbers import NUMERIC
+from solver.render import emit
 
 
 def _value(derivation, key):
@@ -369,13 +368,13 @@ def test_a_given_hyperplane_at_another_scale(tmp_path):
 
 def _misleading(X, y, C):
     """A numeric 'optimum' that puts no point on the margin: every reading of it fails."""
-    from solver.svm_optimum import Numeric
+    from solver.maths.svm_optimum import Numeric
 
     return Numeric("none", "optimal", (0.0,) * len(X[0]), 0.0, (0.0,) * len(X), (7.0,) * len(X))
 
 
 def test_search_finds_the_optimum_when_the_numeric_guide_is_wrong(monkeypatch):
-    from solver import svm_optimum
+    from solver.maths import svm_optimum
 
     X = [(0, 0), (1, 0), (0, 1), (1, 1), (2, 2), (2, 0)]
     y = [1, 1, 1, -1, -1, -1]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from solver import catalog
-from solver.answer_file import parse_answers
-from solver.checker import CheckPlan, Tolerance
+from solver.checking.checker import CheckPlan, Tolerance
+from solver.kinds import catalog
+from solver.reading.answer_file import parse_answers
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,8 @@ import cvxpy as cp
 import numpy as np
 import pytest
 
-from solver import catalog, svm_optimum
+from solver.kinds import catalog
+from solver.maths import svm_optimum
 
 HARD_CASES = 300
 SOFT_CASES = 80

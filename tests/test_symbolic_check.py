@@ -7,9 +7,9 @@ import json
 import mpmath
 import pytest
 
-from solver import catalog
-from solver.answer_file import parse_answers
-from solver.checker import CheckPlan, Tolerance
+from solver.checking.checker import CheckPlan, Tolerance
+from solver.kinds import catalog
+from solver.reading.answer_file import parse_answers
 from tests.conftest import run_solver
 from tests.independent import softmax_ce
 from tests.test_graph import exercise_text

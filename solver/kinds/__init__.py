@@ -1,8 +1,11 @@
 """The problem kinds: each is one module whose ``build`` turns a problem file into a derivation.
 
 Nothing outside a kind's module asks which kind it holds; the command line learns the kinds,
-their commands and default problems from this table.  Modules are imported only when used, so
-``backprop`` never pays for the SVM's optimisation libraries.
+their commands and default problems from this table, and :mod:`solver.kinds.catalog` finds a problem
+by name or path and builds it.  Modules are imported only when used, so ``backprop`` never pays for
+the SVM's optimisation libraries.
+
+Imports maths, reading and the derivation model; never render, checking or the command line.
 """
 
 from __future__ import annotations
@@ -10,8 +13,8 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
-from solver.model import Derivation
-from solver.problem_file import Doc
+from solver.derivation.model import Derivation
+from solver.reading.problem_file import Doc
 
 #: Top-level keys every problem file may have, whatever its kind.
 COMMON_KEYS = ("kind", "title", "decimals", "tolerance")

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 import sympy
 from sympy import Rational, S
 
-from solver import functions as fn
-from solver.builder import Builder, as_matrix, cells_of
-from solver.display import difference, minus, product_of, sum_of
-from solver.kinds import COMMON_KEYS
+from solver.derivation.builder import Builder, as_matrix, cells_of
+from solver.derivation.model import Derivation, Math, Mistake, Quantity, Step, Value
 from solver.errors import InputError
-from solver.model import Derivation, Math, Mistake, Quantity, Step, Value
-from solver.notation import Notation, for_sample, name, partial
-from solver.problem_file import Doc, shown
+from solver.kinds import COMMON_KEYS
+from solver.maths import functions as fn
+from solver.maths.display import difference, minus, product_of, sum_of
+from solver.maths.notation import Notation, for_sample, name, partial
+from solver.reading.problem_file import Doc, shown
 
 ACTIVATIONS = ("identity", "relu", "leaky_relu", "sigmoid", "tanh", "softmax")
 LOSSES = ("half_mse", "mse", "cross_entropy", "binary_cross_entropy")

@@ -15,17 +15,18 @@ from dataclasses import dataclass
 
 import sympy
 
-from solver.builder import Builder, cells_of
-from solver.display import product_of, sum_of
+from solver.derivation.builder import Builder, cells_of
+from solver.derivation.model import Derivation, Mistake, Quantity, Step, Value
 from solver.errors import InputError
-from solver.evaluate import tree_size
-from solver.expression_parser import CONSTANTS, FORMULA_FUNCTIONS, FUNCTIONS, parse_formula
-from solver.functions import transpose
 from solver.kinds import COMMON_KEYS
-from solver.matrix_calculus import Calculus, Unsupported, cells
-from solver.model import Derivation, Mistake, Quantity, Step, Value
-from solver.notation import Notation, name as letter_name, partial, subscript
-from solver.problem_file import Doc
+from solver.maths.display import product_of, sum_of
+from solver.maths.evaluate import tree_size
+from solver.maths.functions import transpose
+from solver.maths.matrix_calculus import Calculus, Unsupported, cells
+from solver.maths.notation import Notation, partial, subscript
+from solver.maths.notation import name as letter_name
+from solver.reading.expression_parser import CONSTANTS, FORMULA_FUNCTIONS, FUNCTIONS, parse_formula
+from solver.reading.problem_file import Doc
 
 Shape = tuple[int, int]
 

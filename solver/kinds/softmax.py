@@ -16,13 +16,13 @@ from dataclasses import dataclass
 import sympy
 from sympy import S
 
-from solver import functions as fn
-from solver.builder import Builder
-from solver.display import difference, minus, product_of, quotient, sum_of
+from solver.derivation.builder import Builder
+from solver.derivation.model import Derivation, Math, Mistake, Quantity, Step, Value
 from solver.kinds import COMMON_KEYS
-from solver.model import Derivation, Math, Mistake, Quantity, Step, Value
-from solver.notation import Notation, name, partial, subscript, superscript
-from solver.problem_file import Doc
+from solver.maths import functions as fn
+from solver.maths.display import difference, minus, product_of, quotient, sum_of
+from solver.maths.notation import Notation, name, partial, subscript, superscript
+from solver.reading.problem_file import Doc
 
 MAX_CLASSES = 9
 MAX_LOGIT = 1000

@@ -17,16 +17,16 @@ from fractions import Fraction
 import sympy
 from sympy import Rational, S
 
-from solver import functions as fn
-from solver import svm_optimum
-from solver.builder import Builder
-from solver.display import minus, product_of, sum_of
+from solver.derivation.builder import Builder
+from solver.derivation.model import Derivation, Math, Mistake, Quantity, Step, Value
 from solver.errors import InputError
 from solver.kinds import COMMON_KEYS
-from solver.model import Derivation, Math, Mistake, Quantity, Step, Value
-from solver.notation import Notation, subscript
-from solver.problem_file import Doc
-from solver.svm_optimum import NotSeparable, Optimum, Uncertified
+from solver.maths import functions as fn
+from solver.maths import svm_optimum
+from solver.maths.display import minus, product_of, sum_of
+from solver.maths.notation import Notation, subscript
+from solver.maths.svm_optimum import NotSeparable, Optimum, Uncertified
+from solver.reading.problem_file import Doc
 
 MAX_POINTS = 40
 MAX_QUERIES = 20

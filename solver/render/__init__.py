@@ -1,11 +1,15 @@
-"""Renderers: each turns a derivation into one output format, never asking which kind it holds."""
+"""Renderers: each turns a derivation into one output format, never asking which kind it holds;
+with the formula printers and the writing of output files.
+
+Imports maths and the derivation model (reading for nothing); never kinds, checking or the command line.
+"""
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
 
-from solver.model import Derivation
+from solver.derivation.model import Derivation
 
 FORMATS = ("terminal", "markdown", "latex", "json")
 

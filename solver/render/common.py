@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 import sympy
 
-from solver import printing
-from solver.evaluate import evaluate_decimal, tree_size
-from solver.model import Derivation, Quantity, Scalar, Step
-from solver.notation import Notation
-from solver.numbers import decimal_of_rational, plain_decimal, round_half_up, terminating_places
+from solver.derivation.model import Derivation, Quantity, Scalar, Step
+from solver.maths.evaluate import evaluate_decimal, tree_size
+from solver.maths.notation import Notation
+from solver.maths.numbers import decimal_of_rational, plain_decimal, round_half_up, terminating_places
+from solver.render import printing
 
 #: Longest closed form shown next to a rounded value (√2/4 ≈ 0.3536, 1/3 ≈ 0.3333).
 MAX_CLOSED_FORM = 16

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sympy
 
-from solver import printing
-from solver.json_text import dumps
-from solver.model import Derivation, Quantity, Scalar, Step
-from solver.numbers import JSON_DIGITS, WORKING_DIGITS
+from solver.derivation.model import Derivation, Quantity, Scalar, Step
+from solver.maths.numbers import JSON_DIGITS, WORKING_DIGITS
+from solver.render import printing
 from solver.render.common import plain_equation
+from solver.render.json_text import dumps
 from solver.render.terminal import fragments
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from solver import printing
-from solver.model import Derivation, Fragment, Math, Quantity, Section, Step, Table, Value
-from solver.render import common
+from solver.derivation.model import Derivation, Fragment, Math, Quantity, Section, Step, Table, Value
+from solver.render import common, printing
 from solver.render.common import grid, show, shows_numbers
 
 _SPECIAL = {

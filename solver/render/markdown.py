@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from solver.model import Derivation, Section, Table
+from solver.derivation.model import Derivation, Section, Table
 from solver.render import latex as tex
 
 

@@ -8,11 +8,10 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from solver import printing
-from solver.model import Derivation, Fragment, Math, Quantity, Section, Step, Value
-from solver.printing import MINUS
+from solver.derivation.model import Derivation, Fragment, Math, Quantity, Section, Step, Value
+from solver.render import common, printing
 from solver.render.common import grid, show, shows_numbers
-from solver.render import common
+from solver.render.printing import MINUS
 
 
 def _minus(digits: str) -> str:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from solver import catalog, cli
+from solver import cli
+from solver.kinds import catalog
 from tests.conftest import run_solver
 from tests.hostile.corpus import ANSWER_FILE_CASES, ANSWER_VALUE_CASES, BASE, PROBLEM_CASES, Case
 

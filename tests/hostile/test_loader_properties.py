@@ -16,9 +16,9 @@ import tomllib
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from solver import catalog
+from solver.derivation.model import Derivation
 from solver.errors import InputError
-from solver.model import Derivation
+from solver.kinds import catalog
 from solver.render import FORMATS, emit
 from tests.hostile.corpus import BASE
 

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from solver.errors import InputError
-from solver.expression_parser import parse_expression
+from solver.reading.expression_parser import parse_expression
 
 #: Examples per property; set SOLVER_FUZZ_EXAMPLES higher for a long fuzzing run.
 EXAMPLES = int(os.environ.get("SOLVER_FUZZ_EXAMPLES", "150"))

@@ -19,11 +19,11 @@ from collections.abc import Callable, Mapping
 
 import sympy
 
-from solver import functions as fn
-from solver import value_bounds as bounds
 from solver.errors import InputError
-from solver.latex_input import looks_like_latex, to_plain
-from solver.text_screen import normalise
+from solver.maths import functions as fn
+from solver.reading import value_bounds as bounds
+from solver.reading.latex_input import looks_like_latex, to_plain
+from solver.reading.text_screen import normalise
 
 MAX_LENGTH = 1000
 MAX_NODES = 300

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from solver.errors import InputError
-from solver.problem_file import MAX_FILE_BYTES, FloatText, parse_toml
+from solver.reading.problem_file import MAX_FILE_BYTES, FloatText, parse_toml
 
 # The common shape of an answer file, one ``key = value`` per line with a number or a plain string,
 # is read by a small exact subset of TOML; anything else (tables, arrays, escapes, and every error)

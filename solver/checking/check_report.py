@@ -8,8 +8,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from solver.checker import FileReport, Result
-from solver.model import Derivation
+from solver.checking.checker import FileReport, Result
+from solver.derivation.model import Derivation
 
 STYLES = {"correct": "bold green", "follows_through": "bold cyan", "wrong": "bold red", "invalid": "bold magenta"}
 LABELS = {"correct": "correct", "follows_through": "follows through", "wrong": "wrong", "invalid": "invalid"}

@@ -15,8 +15,8 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
 
-from solver import functions as fn
-from solver.notation import Notation, spelled_symbol, subscript, superscript
+from solver.maths import functions as fn
+from solver.maths.notation import Notation, spelled_symbol, subscript, superscript
 
 MINUS = "−"
 

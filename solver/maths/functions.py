@@ -14,8 +14,8 @@ import sympy
 from sympy import Function, S
 from sympy.printing.precedence import PRECEDENCE
 
-from solver.linear_algebra import solve
-from solver.notation import subscript
+from solver.maths.linear_algebra import solve
+from solver.maths.notation import subscript
 
 
 class sigmoid(Function):

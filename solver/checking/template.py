@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from solver.model import Derivation
+from solver.derivation.model import Derivation
 
 HEADER = """\
 # Answer file for {problem}: {title}

@@ -19,9 +19,9 @@ from typing import Any
 
 import sympy
 
-from solver import value_bounds as bounds
 from solver.errors import InputError
-from solver.expression_parser import MAX_LITERAL_DIGITS, decimal_literal, parse_number
+from solver.reading import value_bounds as bounds
+from solver.reading.expression_parser import MAX_LITERAL_DIGITS, decimal_literal, parse_number
 
 #: Largest file read at all (problem and answer files are a few kilobytes).
 MAX_FILE_BYTES = 256 * 1024

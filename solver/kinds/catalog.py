@@ -9,10 +9,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from solver import kinds
+from solver.derivation.model import Derivation
 from solver.errors import InputError
-from solver.model import Derivation
-from solver.numbers import decimal_of_rational
-from solver.problem_file import Doc, parse_toml, read_toml
+from solver.maths.numbers import decimal_of_rational
+from solver.reading.problem_file import Doc, parse_toml, read_toml
 
 DEFAULT_DECIMALS = 4
 MAX_DECIMALS = 30
@@ -20,7 +20,7 @@ MAX_DECIMALS = 30
 
 def problems_dir() -> Path:
     """The directory of built-in problem files: inside the installed package, or beside it in a checkout."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     installed = package / "problems"
     return installed if installed.is_dir() else package.parent / "problems"
 

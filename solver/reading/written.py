@@ -16,9 +16,9 @@ from decimal import Decimal, InvalidOperation
 import sympy
 
 from solver.errors import InputError
-from solver.evaluate import evaluate_decimal
-from solver.expression_parser import parse_expression
-from solver.problem_file import FloatText
+from solver.maths.evaluate import evaluate_decimal
+from solver.reading.expression_parser import parse_expression
+from solver.reading.problem_file import FloatText
 
 # ASCII only: Python's \d and Decimal() would also take Arabic-Indic or fullwidth digits.
 _PLAIN = re.compile(r"[ \t]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?[ \t]*\Z", re.ASCII)

@@ -15,11 +15,11 @@ from fractions import Fraction
 
 import sympy
 
+from solver.derivation.model import Derivation, Fragment, Mistake, Quantity, Scalar, Section, Shape, Step, Table, Text
 from solver.errors import InputError
-from solver.evaluate import DECIMAL, RATIONAL, NotRational, closed_form, compile_formula, tree_size
-from solver.model import Derivation, Fragment, Mistake, Quantity, Scalar, Section, Shape, Step, Table, Text
-from solver.notation import Notation
-from solver.numbers import NUMERIC, decimal_of_rational
+from solver.maths.evaluate import DECIMAL, RATIONAL, NotRational, closed_form, compile_formula, tree_size
+from solver.maths.notation import Notation
+from solver.maths.numbers import NUMERIC, decimal_of_rational
 
 Cells = sympy.Matrix | sympy.Basic | Sequence
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
 
-from solver.linear_algebra import solve as solve_square
+from solver.maths.linear_algebra import solve as solve_square
 
 Vector = tuple[Fraction, ...]
 

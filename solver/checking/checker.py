@@ -25,17 +25,17 @@ from typing import Any
 
 import sympy
 
-from solver import printing
-from solver.answer_file import Entry
+from solver.derivation.model import Derivation, Quantity, Step
 from solver.errors import InputError
-from solver.evaluate import DECIMAL, compile_formula, evaluate_decimal
-from solver.expression_parser import parse_expression
-from solver.model import Derivation, Quantity, Step
-from solver.numbers import NUMERIC, plain_decimal, round_half_up
-from solver.problem_file import FloatText
+from solver.maths.evaluate import DECIMAL, compile_formula, evaluate_decimal
+from solver.maths.numbers import NUMERIC, plain_decimal, round_half_up
+from solver.maths.symbolic_equality import symbolically_equal
+from solver.reading.answer_file import Entry
+from solver.reading.expression_parser import parse_expression
+from solver.reading.problem_file import FloatText
+from solver.reading.written import MAX_TEXT, Written, plain_number, read_scalar, written_decimals
+from solver.render import printing
 from solver.render.common import plain_equation, show
-from solver.symbolic_equality import symbolically_equal
-from solver.written import MAX_TEXT, Written, plain_number, read_scalar, written_decimals
 
 ACCEPTED = ("correct", "follows_through")
 

@@ -18,9 +18,9 @@ from collections.abc import Mapping, Sequence
 import sympy
 from sympy import S
 
-from solver import functions as fn
-from solver.display import product_of, sum_of
 from solver.errors import InputError
+from solver.maths import functions as fn
+from solver.maths.display import product_of, sum_of
 
 Shape = tuple[int, int]
 

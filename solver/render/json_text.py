@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from solver.numbers import significant
+from solver.maths.numbers import significant
 
 
 def dumps(value: Any, indent: int = 2, _level: int = 0) -> str:

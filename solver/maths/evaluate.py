@@ -15,7 +15,7 @@ from fractions import Fraction
 
 import sympy
 
-from solver.numbers import NUMERIC, decimal_of_rational
+from solver.maths.numbers import NUMERIC, decimal_of_rational
 
 Fn = Callable[[Sequence], object]
 

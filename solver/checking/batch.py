@@ -15,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from solver.answer_file import read_answers
-from solver.checker import CheckPlan, FileReport, Result
+from solver.checking.checker import CheckPlan, FileReport, Result
+from solver.checking.sandbox import Limits, Outcome, default_workers, run_many
 from solver.errors import InputError
-from solver.sandbox import Limits, Outcome, default_workers, run_many
+from solver.reading.answer_file import read_answers
 
 #: Most files sent to a worker at once.
 MAX_CHUNK = 50

@@ -15,9 +15,9 @@ from functools import cached_property
 
 import sympy
 
-from solver.evaluate import evaluate_decimal
-from solver.notation import Notation
-from solver.numbers import decimal_of_rational
+from solver.maths.evaluate import evaluate_decimal
+from solver.maths.notation import Notation
+from solver.maths.numbers import decimal_of_rational
 
 
 @dataclass(frozen=True)

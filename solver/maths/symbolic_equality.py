@@ -12,8 +12,8 @@ from decimal import Decimal, localcontext
 
 import sympy
 
-from solver.evaluate import DECIMAL, compile_formula, tree_size
-from solver.numbers import NUMERIC
+from solver.maths.evaluate import DECIMAL, compile_formula, tree_size
+from solver.maths.numbers import NUMERIC
 
 #: Largest difference (tree nodes) handed to sympy's simplify; larger ones go by points only.
 MAX_SIMPLIFY_NODES = 150

@@ -7,12 +7,13 @@ import json
 import math
 import sys
 
-from solver import catalog, check_report
-from solver.batch import BatchOptions, grade_files
-from solver.checker import CheckPlan, FileReport, Tolerance
+from solver.checking import check_report
+from solver.checking.batch import BatchOptions, grade_files
+from solver.checking.checker import CheckPlan, FileReport, Tolerance
+from solver.checking.sandbox import Limits
 from solver.errors import InputError
-from solver.output import output_stream, write_text
-from solver.sandbox import Limits
+from solver.kinds import catalog
+from solver.render.output import output_stream, write_text
 
 EXIT_OK, EXIT_WRONG, EXIT_BAD_INPUT = 0, 1, 2
 
