@@ -9,7 +9,8 @@ from fractions import Fraction
 
 import pytest
 
-from solver.checking.checker import CheckPlan, Tolerance
+from solver.checking.checker import CheckPlan
+from solver.checking.tolerance import Tolerance
 from solver.kinds import catalog
 from solver.reading.answer_file import parse_answers
 from tests.conftest import run_solver

@@ -1,4 +1,5 @@
-"""The folder tree is the architecture: each layer imports only the layers below it (README, "Development")."""
+"""The folder tree is the architecture: each layer imports only the layers below it, and no module
+grows past 600 lines (README, "Development")."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ ALLOWED = {
     "render": {"maths", "derivation"},
     "checking": {"maths", "reading", "derivation", "kinds", "render"},
 }
+MAX_LINES = 600
 MAX_TOP_LEVEL_MODULES = 6
 
 
@@ -73,6 +75,11 @@ def test_every_folder_is_a_layer_with_a_docstring() -> None:
         doc = ast.get_docstring(ast.parse((PACKAGE / folder / "__init__.py").read_text(encoding="utf-8")))
         assert doc and "import" in doc.lower(), f"{folder}/__init__.py must say what the layer may import"
 
+
+def test_no_module_over_600_lines() -> None:
+    long = {str(p.relative_to(PACKAGE)): n for p in _modules()
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert not long, long
 
 
 def test_few_modules_at_the_top() -> None:

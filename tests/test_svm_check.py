@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from solver.checking.checker import CheckPlan, Tolerance
+from solver.checking.checker import CheckPlan
+from solver.checking.tolerance import Tolerance
 from solver.kinds import catalog
 from solver.reading.answer_file import parse_answers
 

@@ -7,7 +7,8 @@ import json
 import mpmath
 import pytest
 
-from solver.checking.checker import CheckPlan, Tolerance
+from solver.checking.checker import CheckPlan
+from solver.checking.tolerance import Tolerance
 from solver.kinds import catalog
 from solver.reading.answer_file import parse_answers
 from tests.conftest import run_solver

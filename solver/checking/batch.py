@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from solver.checking.checker import CheckPlan, FileReport, Result
+from solver.checking.checker import CheckPlan
+from solver.checking.results import FileReport, Result
 from solver.checking.sandbox import Limits, Outcome, default_workers, run_many
 from solver.errors import InputError
 from solver.reading.answer_file import read_answers

@@ -9,8 +9,10 @@ import sys
 
 from solver.checking import check_report
 from solver.checking.batch import BatchOptions, grade_files
-from solver.checking.checker import CheckPlan, FileReport, Tolerance
+from solver.checking.checker import CheckPlan
+from solver.checking.results import FileReport
 from solver.checking.sandbox import Limits
+from solver.checking.tolerance import Tolerance
 from solver.errors import InputError
 from solver.kinds import catalog
 from solver.render.output import output_stream, write_text

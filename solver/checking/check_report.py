@@ -8,7 +8,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from solver.checking.checker import FileReport, Result
+from solver.checking.results import FileReport, Result
 from solver.derivation.model import Derivation
 
 STYLES = {"correct": "bold green", "follows_through": "bold cyan", "wrong": "bold red", "invalid": "bold magenta"}

@@ -1,0 +1,58 @@
+"""Verdicts: the result for one written key, and every result for one answer file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ACCEPTED = ("correct", "follows_through")
+
+
+@dataclass(slots=True)
+class Result:
+    """The verdict on one written key."""
+
+    key: str
+    step: str
+    verdict: str
+    given: str
+    expected: str
+    formula: str = ""
+    yours: str | None = None
+    mistake: str | None = None
+    diagnosis: str | None = None
+    reason: str | None = None
+    order: tuple[int, int] = (0, 0)
+
+    @property
+    def accepted(self) -> bool:
+        return self.verdict in ACCEPTED
+
+
+@dataclass
+class FileReport:
+    """Every verdict for one answer file, in the order of the derivation; or, in ``error``, why the
+    file was not graded (where in it and what, without its name)."""
+
+    file: str
+    results: list[Result] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def score(self) -> int:
+        return sum(r.accepted for r in self.results)
+
+    @property
+    def max_score(self) -> int:
+        return len(self.results)
+
+    @property
+    def first_wrong(self) -> Result | None:
+        return next((r for r in self.results if r.verdict == "wrong"), None)
+
+    @property
+    def all_accepted(self) -> bool:
+        return self.error is None and all(r.accepted for r in self.results)
+
+    def count(self, verdict: str) -> int:
+        return sum(r.verdict == verdict for r in self.results)
+
