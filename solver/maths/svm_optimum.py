@@ -14,7 +14,10 @@ Everything here is plain ``Fraction`` arithmetic; cvxpy is imported only to solv
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
@@ -309,14 +312,12 @@ def _numeric(X: Sequence[Vector], y: Sequence[int], C: Fraction | None) -> Numer
         objective = 0.5 * cp.sum_squares(w) + float(C) * scale**2 * cp.sum(xi)
     problem = cp.Problem(cp.Minimize(objective), [constraint])
     solver = "CLARABEL"
-    try:
-        problem.solve(solver=solver)
-    except cp.error.SolverError:
+    failure = _solve_quietly(problem, solver)
+    if failure is not None:
         solver = "OSQP"
-        try:
-            problem.solve(solver=solver, eps_abs=1e-10, eps_rel=1e-10, max_iter=200_000)
-        except cp.error.SolverError as error:
-            raise Uncertified(f"the numeric solvers failed ({error})") from None
+        failure = _solve_quietly(problem, solver, eps_abs=1e-10, eps_rel=1e-10, max_iter=200_000)
+        if failure is not None:
+            raise Uncertified(f"the numeric solvers failed ({failure})")
     if problem.status in ("infeasible", "infeasible_inaccurate"):
         return Numeric(solver, problem.status, None, None, (0.0,) * n, (1.0,) * n)
     if w.value is None or b.value is None:
@@ -332,6 +333,50 @@ def _numeric(X: Sequence[Vector], y: Sequence[int], C: Fraction | None) -> Numer
         alpha=tuple(float(a) / scale**2 for a in np.atleast_1d(duals)),
         margins=margins,
     )
+
+
+def _solve_quietly(problem, solver: str, **options) -> str | None:
+    """Solve a cvxpy problem with ``solver``; None on success, else why it failed.
+
+    Native solvers write banners straight to the process's standard output (HiGHS does, whatever
+    its options), where they would corrupt the requested output: file descriptors 1 and 2 point to
+    the null device while the solver runs.
+    """
+    import cvxpy as cp
+
+    with _native_output_silenced():
+        try:
+            problem.solve(solver=solver, **options)
+        except (cp.error.SolverError, ValueError, ArithmeticError) as error:
+            return str(error) or type(error).__name__
+    return None
+
+
+@contextmanager
+def _native_output_silenced() -> Iterator[None]:
+    """Point file descriptors 1 and 2 at the null device for the duration, flushing Python's buffers."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
+    saved = []
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        yield
+        return
+    try:
+        for fd in (1, 2):
+            try:
+                saved.append((fd, os.dup(fd)))
+                os.dup2(null, fd)
+            except OSError:
+                pass
+        yield
+    finally:
+        for fd, copy in saved:
+            os.dup2(copy, fd)
+            os.close(copy)
+        os.close(null)
 
 
 def find_conflict(X: Sequence[Vector], y: Sequence[int]) -> Conflict | None:
@@ -353,10 +398,8 @@ def find_conflict(X: Sequence[Vector], y: Sequence[int]) -> Conflict | None:
     positive = labels > 0
     constraints = [A.T @ cp.multiply(labels, lam) == 0, cp.sum(lam[positive]) == 1, cp.sum(lam[~positive]) == 1]
     problem = cp.Problem(cp.Minimize(0), constraints)
-    try:
-        problem.solve(solver="HIGHS")
-    except cp.error.SolverError:
-        problem.solve(solver="CLARABEL")
+    if _solve_quietly(problem, "HIGHS") is not None:
+        _solve_quietly(problem, "CLARABEL")
     if lam.value is not None:
         exact = _exact_conflict(X, y, tuple(i for i in range(n) if lam.value[i] > 1e-9))
         if exact is not None:
