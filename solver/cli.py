@@ -134,11 +134,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_solve(args: argparse.Namespace) -> int:
     from solver.render import emit
+    from solver.render.options import RenderOptions
 
     derivation = _load(args.problem, args.expected_kind)
     decimals = derivation.decimals if args.decimals is None else args.decimals
     with output_stream(args.output) as stream:
-        emit(args.format, derivation, decimals, stream)
+        emit(args.format, derivation, RenderOptions(decimals), stream)
     return EXIT_OK
 
 

@@ -11,6 +11,7 @@ import sys
 
 from solver.kinds import catalog
 from solver.render import FORMATS, emit
+from solver.render.options import RenderOptions
 from tests.conftest import ROOT
 
 #: A ReLU, a leaky-ReLU/MSE and a tanh/sigmoid problem: exact rationals, matrices, closed forms.
@@ -20,11 +21,12 @@ RENDER_ALL = """
 import io, sys
 from solver.kinds import catalog
 from solver.render import FORMATS, emit
+from solver.render.options import RenderOptions
 for name in sys.argv[1:]:
     derivation = catalog.load(name)
     for fmt in FORMATS:
         text = io.StringIO()
-        emit(fmt, derivation, derivation.decimals, text)
+        emit(fmt, derivation, RenderOptions(derivation.decimals), text)
         sys.stdout.buffer.write(f"=== {name} {fmt}\\n{text.getvalue()}".encode("utf-8"))
 """
 
@@ -47,7 +49,7 @@ def _render_here() -> bytes:
         derivation = catalog.load(name)
         for fmt in FORMATS:
             text = io.StringIO()
-            emit(fmt, derivation, derivation.decimals, text)
+            emit(fmt, derivation, RenderOptions(derivation.decimals), text)
             out.append(f"=== {name} {fmt}\n{text.getvalue()}")
     return "".join(out).encode("utf-8")
 

@@ -13,6 +13,7 @@ import sympy
 
 from solver.kinds import catalog
 from solver.render import renderer
+from solver.render.options import RenderOptions
 
 TEX = shutil.which("pdflatex")
 REQUIRE_TEX = os.environ.get("SOLVER_REQUIRE_TEX") == "1"
@@ -30,7 +31,7 @@ def test_latex_output_compiles(problem, tmp_path):
             pytest.fail("pdflatex is required here (SOLVER_REQUIRE_TEX=1) but not installed")
         pytest.skip("no TeX engine installed")
     source = tmp_path / "solution.tex"
-    source.write_text(renderer("latex")(catalog.load(problem), 4), encoding="utf-8")
+    source.write_text(renderer("latex")(catalog.load(problem), RenderOptions(4)), encoding="utf-8")
     result = subprocess.run(
         [TEX, "-interaction=nonstopmode", "-halt-on-error", source.name],
         cwd=tmp_path, capture_output=True, text=True, timeout=120,
@@ -40,14 +41,14 @@ def test_latex_output_compiles(problem, tmp_path):
 
 
 def test_latex_is_a_complete_document(relu_111):
-    text = renderer("latex")(relu_111, 4)
+    text = renderer("latex")(relu_111, RenderOptions(4))
     assert text.startswith(r"\documentclass")
     assert text.rstrip().endswith(r"\end{document}")
     assert r"w_{1} &\leftarrow w_{1} - \eta \cdot \frac{\partial L}{\partial w_{1}}" in text
 
 
 def test_markdown_shows_the_worked_formulas(relu_111):
-    text = renderer("markdown")(relu_111, 4)
+    text = renderer("markdown")(relu_111, RenderOptions(4))
     expected = (
         r"| `s2.dL_dW1` | $\frac{\partial L}{\partial w_{1}} = \delta_{1} \cdot x = \left(\hat{y} - y\right)"
         r" \cdot w_{2} \cdot \operatorname{ReLU}'\left(z_{1}\right) \cdot x = \left(2.1212 - 4\right) \cdot 1.02"
@@ -69,7 +70,7 @@ def test_terminal_view_lists_every_step(relu_111):
     from solver.render.terminal import render
 
     out = StringIO()
-    Console(file=out, width=200, color_system=None).print(render(relu_111, 4))
+    Console(file=out, width=200, color_system=None).print(render(relu_111, RenderOptions(4)))
     text = out.getvalue()
     for step in relu_111.steps:
         assert step.key in text
@@ -80,7 +81,7 @@ def test_terminal_view_lists_every_step(relu_111):
 @pytest.mark.parametrize("problem", ["relu-111-sgd", "sigmoid-softmax-minibatch", "tanh-sigmoid-batch"])
 def test_json_values_agree_with_the_exact_derivation(problem):
     derivation = catalog.load(problem)
-    document = json.loads(renderer("json")(derivation, 4))
+    document = json.loads(renderer("json")(derivation, RenderOptions(4)))
     assert {"problem", "kind", "title", "steps"} <= document.keys()
     assert document["problem"] == problem and document["kind"] == "backprop"
     assert [s["key"] for s in document["steps"]] == [s.key for s in derivation.steps]
@@ -102,7 +103,7 @@ def test_json_values_agree_with_the_exact_derivation(problem):
 
 def test_json_numbers_are_written_from_decimals_not_floats():
     derivation = catalog.load("relu-111-sgd")
-    text = renderer("json")(derivation, 4)
+    text = renderer("json")(derivation, RenderOptions(4))
     # s3.W1 = 216371783465987163241353/195312500000000000000000 = 1.10782353134585427579572736
     assert '"numeric": 1.10782353134585427579572736' in text
     assert '"value": "216371783465987163241353/195312500000000000000000"' in text

@@ -21,6 +21,7 @@ from solver.maths.evaluate import DECIMAL, RATIONAL, compile_formula
 from solver.maths.functions import linear_solve
 from solver.maths.numbers import NUMERIC
 from solver.render import emit
+from solver.render.options import RenderOptions
 
 
 def _value(derivation, key):
@@ -186,7 +187,7 @@ BUILTINS = ["svm-six-points", "svm-given-hyperplane", "svm-soft-margin", "svm-3d
 
 def _rendered(derivation, fmt: str) -> str:
     stream = io.StringIO()
-    emit(fmt, derivation, derivation.decimals, stream)
+    emit(fmt, derivation, RenderOptions(derivation.decimals), stream)
     return stream.getvalue()
 
 

@@ -10,23 +10,24 @@ import importlib
 from collections.abc import Callable
 
 from solver.derivation.model import Derivation
+from solver.render.options import RenderOptions
 
 FORMATS = ("terminal", "markdown", "latex", "json")
 
 
-def renderer(fmt: str) -> Callable[[Derivation, int], str]:
-    """The ``render(derivation, decimals) -> str`` function of a text format."""
+def renderer(fmt: str) -> Callable[[Derivation, RenderOptions], str]:
+    """The ``render(derivation, options) -> str`` function of a text format."""
     module = {"markdown": "markdown", "latex": "latex", "json": "json_doc"}[fmt]
     return importlib.import_module(f"solver.render.{module}").render
 
 
-def emit(fmt: str, derivation: Derivation, decimals: int, stream) -> None:
+def emit(fmt: str, derivation: Derivation, options: RenderOptions, stream) -> None:
     """Write a derivation to ``stream`` in ``fmt``; the terminal view goes through rich."""
     if fmt == "terminal":
         from rich.console import Console
 
         from solver.render.terminal import render
 
-        Console(file=stream, highlight=False).print(render(derivation, decimals))
+        Console(file=stream, highlight=False).print(render(derivation, options))
     else:
-        stream.write(renderer(fmt)(derivation, decimals))
+        stream.write(renderer(fmt)(derivation, options))

@@ -9,6 +9,7 @@ from solver.maths.numbers import JSON_DIGITS, WORKING_DIGITS
 from solver.render import printing
 from solver.render.common import plain_equation
 from solver.render.json_text import dumps
+from solver.render.options import RenderOptions
 from solver.render.terminal import fragments
 
 
@@ -90,7 +91,8 @@ def document(derivation: Derivation, decimals: int) -> dict:
     }
 
 
-def render(derivation: Derivation, decimals: int) -> str:
-    return dumps(document(derivation, decimals)) + "\n"
+def render(derivation: Derivation, options: RenderOptions) -> str:
+    """The whole derivation as one JSON object."""
+    return dumps(document(derivation, options.decimals)) + "\n"
 
 

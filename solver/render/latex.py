@@ -7,6 +7,7 @@ import re
 from solver.derivation.model import Derivation, Fragment, Math, Quantity, Section, Step, Table, Value
 from solver.render import common, printing
 from solver.render.common import grid, show, shows_numbers
+from solver.render.options import RenderOptions
 
 _SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -222,8 +223,9 @@ def _table(table: Table, derivation: Derivation, decimals: int) -> list[str]:
     return lines
 
 
-def render(derivation: Derivation, decimals: int) -> str:
+def render(derivation: Derivation, options: RenderOptions) -> str:
     """The whole derivation as a LaTeX document."""
+    decimals = options.decimals
     lines = [
         r"\documentclass[11pt]{article}",
         r"\usepackage{amsmath,amssymb}",

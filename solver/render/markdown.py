@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from solver.derivation.model import Derivation, Section, Table
 from solver.render import latex as tex
+from solver.render.options import RenderOptions
 
 
 def _cell(text: str) -> str:
@@ -42,8 +43,9 @@ def _table(table: Table, derivation: Derivation, decimals: int) -> list[str]:
     return lines + [""]
 
 
-def render(derivation: Derivation, decimals: int) -> str:
+def render(derivation: Derivation, options: RenderOptions) -> str:
     """The whole derivation as a Markdown document."""
+    decimals = options.decimals
     lines = [f"# {derivation.title}", "", f"Problem `{derivation.problem}`, kind `{derivation.kind}`.", ""]
     if derivation.description:
         lines += [_text(derivation.description, derivation, decimals), ""]

@@ -11,6 +11,7 @@ from rich.text import Text
 from solver.derivation.model import Derivation, Fragment, Math, Quantity, Section, Step, Value
 from solver.render import common, printing
 from solver.render.common import grid, show, shows_numbers
+from solver.render.options import RenderOptions
 from solver.render.printing import MINUS
 
 
@@ -135,8 +136,9 @@ def _extra_table(table, derivation: Derivation, decimals: int) -> Table:
     return out
 
 
-def render(derivation: Derivation, decimals: int) -> RenderableType:
+def render(derivation: Derivation, options: RenderOptions) -> RenderableType:
     """The whole derivation as one rich renderable."""
+    decimals = options.decimals
     header = Text(derivation.title, style="bold")
     header.append(f"\nproblem {derivation.problem} · kind {derivation.kind}", style="dim")
     if derivation.description:

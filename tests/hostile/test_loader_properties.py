@@ -20,6 +20,7 @@ from solver.derivation.model import Derivation
 from solver.errors import InputError
 from solver.kinds import catalog
 from solver.render import FORMATS, emit
+from solver.render.options import RenderOptions
 from tests.hostile.corpus import BASE
 
 EXAMPLES = int(os.environ.get("SOLVER_FUZZ_EXAMPLES", "100"))
@@ -199,4 +200,4 @@ def test_problems_with_odd_numbers_solve_and_render(document):
         return
     event("solved")
     for fmt in FORMATS:
-        emit(fmt, derivation, derivation.decimals, io.StringIO())
+        emit(fmt, derivation, RenderOptions(derivation.decimals), io.StringIO())

@@ -1,0 +1,13 @@
+"""What a renderer is asked for, beyond the derivation itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to render a derivation: every renderer's ``render(derivation, options)`` takes one."""
+
+    #: Decimal places shown, rounded half-up from the exact value.
+    decimals: int = 4
