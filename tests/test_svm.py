@@ -153,8 +153,9 @@ def test_mistakes_give_the_other_quantity(six):
         w = by_key["w"]
         doubled = {**values, **{cell: 2 * values[cell] for cell in w.cells}}
         assert scaled_b.cell_formulas[0].xreplace(doubled) == 2 * _value(six, "b")
-    assert {m.id for m in by_key["w"].mistakes} == {"scaled_hyperplane"}
-    assert next(m for m in by_key["w"].mistakes).scaled
+    assert {(m.id, m.scale_sign) for m in by_key["w"].mistakes} == {("scaled_hyperplane", 1),
+                                                                    ("hyperplane_flipped", -1)}
+    assert all(m.scaled for m in by_key["w"].mistakes)
     assert {(m.id, m.set_difference) for m in by_key["support_vectors"].mistakes} == {
         ("missing_support_vector", "missing"), ("extra_support_vector", "extra")}
 

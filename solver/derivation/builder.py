@@ -150,6 +150,8 @@ class Builder:
         labels: Sequence[str] = (),
         symbolic: Cells | None = None,
         equation_of: Sequence[Notation] = (),
+        label_coordinates: Sequence[Sequence[sympy.Basic]] = (),
+        sign_valued: bool = False,
     ) -> Step:
         """A computed quantity; its value is ``cell_formulas`` evaluated on earlier values."""
         matrix = as_matrix(cell_formulas)
@@ -179,6 +181,8 @@ class Builder:
             labels=tuple(labels),
             equation_of=tuple(equation_of),
             symbolic=None if symbolic is None else tuple(as_matrix(symbolic)),
+            label_coordinates=tuple(tuple(point) for point in label_coordinates),
+            sign_valued=sign_valued,
         )
         self._remember(step)
         self._open["steps"].append(step)

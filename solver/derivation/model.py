@@ -52,7 +52,8 @@ class Quantity:
     vectors of an SVM are the set of their point names).  A quantity with ``equation_of`` is a
     linear equation c₁v₁ + … + cₖvₖ + c₀ = 0 in those variables: its cells are the coefficients
     c₁ … cₖ and then the constant c₀, and any non-zero multiple of them is the same equation (a
-    hyperplane), so it is shown as an equation and compared up to scale.
+    hyperplane), so it is shown as an equation and compared up to scale.  ``label_coordinates``
+    optionally gives each label's point, so that a set may also be written as coordinates.
     """
 
     key: str
@@ -63,6 +64,7 @@ class Quantity:
     values: tuple[Scalar, ...]
     labels: tuple[str, ...] = ()
     equation_of: tuple[Notation, ...] = ()
+    label_coordinates: tuple[tuple[sympy.Basic, ...], ...] = ()
 
     @property
     def is_set(self) -> bool:
@@ -107,11 +109,15 @@ class Quantity:
 class Mistake:
     """A common wrong way to compute a step, as alternative per-cell formulas.
 
-    ``id`` is stable and documented (``swapped_gradient``); ``diagnosis`` speaks to the student.
+    ``id`` is stable and documented (``swapped_gradient``); ``diagnosis`` speaks to the student
+    about one answer; ``pattern``, set on a mistake that explains a whole way of working (ŷ − y used
+    as every gradient), speaks about a file whose answers share it, and wins a tie with a mistake that
+    explains as many answers one at a time.
     For a set-valued step a mistake may instead be a difference of sets: ``set_difference`` is
     ``"missing"`` (members left out) or ``"extra"`` (non-members put in), with no formulas.  A
     ``scaled`` mistake has no formulas either: the answer is the step's own value multiplied by
-    one factor other than 0 and 1 in every cell (the w of a hyperplane written at another scale).
+    one factor other than 0 and 1 in every cell (the w of a hyperplane written at another scale);
+    ``scale_sign`` restricts the factor to positive (1) or negative (−1) ones.
     """
 
     id: str
@@ -119,6 +125,8 @@ class Mistake:
     cell_formulas: tuple[sympy.Basic, ...] = ()
     set_difference: str | None = None
     scaled: bool = False
+    pattern: str = ""
+    scale_sign: int = 0
 
 
 @dataclass(frozen=True)
@@ -147,7 +155,8 @@ class Step(Quantity):
     in full); the line of numbers then follows it.  ``relation`` is ``=`` or ``←`` (an update).
     ``symbolic`` gives, per cell, the value as an expression in the problem's free symbols (the
     logits z₁, z₂, … of a softmax problem), for problems derived symbolically before numbers are
-    put in; an answer written as a formula is compared with it.
+    put in; an answer written as a formula is compared with it.  A ``sign_valued`` step is a class
+    (−1, 0 or +1): it may be written ``+``, ``positive``, ``-ve``…, and is compared exactly.
     """
 
     section: str = ""
@@ -158,11 +167,19 @@ class Step(Quantity):
     notes: tuple[Text, ...] = ()
     mistakes: tuple[Mistake, ...] = ()
     symbolic: tuple[sympy.Basic, ...] | None = None
+    sign_valued: bool = False
 
     @property
     def shown_formula(self) -> sympy.Basic:
         """The formula the line of numbers is written from."""
         return self.expanded if self.expanded is not None else self.formula
+
+    @cached_property
+    def is_diagonal(self) -> bool:
+        """A square matrix whose off-diagonal elements are 0 by their formulas (a diagonal Jacobian)."""
+        rows, cols = self.shape
+        return rows == cols > 1 and all(
+            self.cell_formulas[i * cols + j] == 0 for i in range(rows) for j in range(cols) if i != j)
 
 
 @dataclass(frozen=True)
@@ -198,6 +215,8 @@ class Derivation:
     #: The problem's own tolerance for checking answers (its ``tolerance`` table), if it sets one.
     rtol: Decimal | None = None
     atol: Decimal | None = None
+    #: The fewest significant figures a plain number must have to be more than imprecise, if the problem sets it.
+    min_significant: int | None = None
     #: Printed names of display-only symbols (a generic pᵢ or δᵢⱼ in a note), which belong to no quantity.
     display_names: tuple[tuple[sympy.Symbol, Notation], ...] = ()
 

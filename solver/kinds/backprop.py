@@ -11,8 +11,9 @@ from __future__ import annotations
 import sympy
 from sympy import Rational, S
 
-from solver.derivation.builder import Builder, as_matrix, cells_of
-from solver.derivation.model import Derivation, Math, Mistake, Quantity, Step, Value
+from solver.derivation.builder import Builder, cells_of
+from solver.derivation import mistakes as variants
+from solver.derivation.model import Derivation, Math, Quantity, Step, Value
 from solver.kinds.backprop_network import Network, describe, read_network
 from solver.maths import functions as fn
 from solver.maths.display import difference, minus, product_of, sum_of
@@ -38,28 +39,6 @@ def _flatten(expr: sympy.Basic) -> sympy.Basic:
 
 
 
-# --- common mistakes, as alternative formulas the checker tries on a wrong answer --------------
-
-REVERSED_ERROR = "The error was taken as y − ŷ instead of ŷ − y, which flips the sign of the gradient."
-GRADIENT_WITHOUT_HALF = "This is the derivative of (ŷ − y)², the loss without its ½; with L = ½(ŷ − y)² the 2 cancels."
-LOSS_WITHOUT_HALF = "The ½ of L = ½(ŷ − y)² is missing."
-NO_ACTIVATION_DERIVATIVE = "A chain-rule factor is missing: the derivative of the activation function."
-NO_DOWNSTREAM_WEIGHT = "A chain-rule factor is missing: the weight the error flows back through."
-NO_INPUT = "A chain-rule factor is missing: the input to the layer (x or the previous activation)."
-RELU_PRIME_ONE = "ReLU′(0) was taken as 1; at a pre-activation of exactly 0 this problem takes it as 0."
-UPDATED_WEIGHT = "The backward pass used a weight already updated in this step; it must use the weight before the update."
-STALE_WEIGHT = "The forward pass used the parameters from before the previous update instead of the updated ones."
-SIGN_FLIPPED = "The update went uphill: it must subtract η·gradient, not add it."
-NO_LEARNING_RATE = "The learning rate η was left out of the update."
-LEARNING_RATE_TWICE = "The learning rate η was applied twice."
-SUM_NOT_MEAN = "The batch gradient is the mean over the samples, not their sum."
-
-
-def mistake(id: str, diagnosis: str, cells) -> Mistake:
-    """A mistake variant with per-cell formulas."""
-    return Mistake(id, diagnosis, tuple(as_matrix(cells)))
-
-
 class _Writer:
     """Writes the steps of every update of one network into a builder."""
 
@@ -72,6 +51,8 @@ class _Writer:
         self.chain: dict[sympy.Symbol, tuple] = {}
         self.eta: Quantity | None = None
         self.previous: dict | None = None
+        #: ŷ − y of the sample being worked (None across a batch): a gradient written as it is a named slip.
+        self.error: sympy.Matrix | None = None
 
     # notation ---------------------------------------------------------------------------------
 
@@ -186,7 +167,7 @@ class _Writer:
                 display = sum_of([product_of([W.symbol, a_prev.symbol]), bias.symbol])
             mistakes = []
             if self.previous is not None:
-                mistakes.append(mistake("stale_weight", STALE_WEIGHT, affine(*self.previous[layer])))
+                mistakes += variants.stale_weight(affine(*self.previous[layer]))
             z = self.b.step(f"{prefix}z{layer}", self._name("z", layer, sample=sample), display,
                             affine(W, bias), mistakes=mistakes)
             activation = net.activations[layer - 1]
@@ -219,7 +200,12 @@ class _Writer:
             scale = S.NegativeOne if k == 1 else Rational(-1, k)
         body = sum_of(terms)
         display = body if scale == 1 else product_of([scale, body])
-        mistakes = [mistake("loss_without_half", LOSS_WITHOUT_HALF, 2 * cells)] if loss == "half_mse" else []
+        if loss == "half_mse":
+            mistakes = variants.squared_error_loss(cells)
+        elif loss in ("cross_entropy", "binary_cross_entropy"):
+            mistakes = variants.cross_entropy_loss(cells)
+        else:
+            mistakes = []
         return self.b.step(f"{prefix}loss", self._name("L", sample=sample), _flatten(display), cells,
                            mistakes=mistakes)
 
@@ -228,6 +214,7 @@ class _Writer:
         yhat = fwd[f"a{self.L}"]
         k = len(y.cells)
         p, t = cells_of(yhat), cells_of(y)
+        self.error = p - t
         if net.loss == "half_mse":
             cells, display = p - t, difference(yhat.symbol, y.symbol)
         elif net.loss == "mse":
@@ -246,9 +233,12 @@ class _Writer:
                            div(difference(one, y.symbol), difference(one, yhat.symbol))])
             if k > 1:
                 display = product_of([Rational(1, k), display])
-        mistakes = [mistake("target_minus_prediction", REVERSED_ERROR, -cells)]
         if net.loss == "half_mse":
-            mistakes.append(mistake("loss_without_half", GRADIENT_WITHOUT_HALF, 2 * cells))
+            mistakes = variants.squared_error_gradient(cells)
+        elif net.loss == "cross_entropy":
+            mistakes = variants.cross_entropy_gradient(cells)
+        else:
+            mistakes = variants.prediction_error(cells)
         dyhat = self._backward(f"{prefix}dL_dyhat", self._grad_name(yhat.notation, sample), display, cells,
                                mistakes)
 
@@ -272,11 +262,12 @@ class _Writer:
         cells = product(cells_of(W))
         mistakes = []
         if delta.shape == cells.shape:
-            mistakes.append(mistake("missing_factor", NO_DOWNSTREAM_WEIGHT, cells_of(delta)))
+            mistakes += variants.missing_downstream_weight(cells_of(delta))
         if self.net.batch_length == 1:
             dW = grads[layer][0]
             updated = cells_of(W) - self.eta.cells[0] * cells_of(dW)
-            mistakes.append(mistake("updated_weight_in_backward", UPDATED_WEIGHT, product(updated)))
+            mistakes += variants.updated_weight_in_backward(product(updated))
+        mistakes += self._output_error(cells)
         a = fwd[f"a{layer - 1}"]
         da = self._backward(f"{prefix}dL_da{layer - 1}", self._grad_name(a.notation, sample), display, cells,
                             mistakes)
@@ -309,10 +300,12 @@ class _Writer:
                 sum(g[i] * p[i] * ((1 if i == j else 0) - p[j]) for i in range(n)) for j in range(n)])
             display = (product_of([dyhat.symbol, fn.softmax_jacobian(yhat.symbol)]) if net.layout == "in_out"
                        else product_of([fn.softmax_jacobian(yhat.symbol), dyhat.symbol]))
+            diagonal = sympy.Matrix(*p.shape, [g[j] * p[j] * (1 - p[j]) for j in range(n)])
+            mistakes = [*variants.prediction_error(cells), *variants.through_softmax_jacobian(diagonal)]
+            return self._backward(key, notation, display, cells, mistakes)
         else:
             return self._through_activation(key, notation, net.activations[-1], z, yhat, dyhat)
-        reversed_error = mistake("target_minus_prediction", REVERSED_ERROR, -cells)
-        return self._backward(key, notation, display, cells, [reversed_error])
+        return self._backward(key, notation, display, cells, variants.prediction_error(cells))
 
     def _through_activation(self, key, notation, activation, z, a, upstream: Step, downstream=None) -> Step:
         """δ = upstream ⊙ f′(z), with the chain-rule slips a student can make at this step."""
@@ -321,21 +314,25 @@ class _Writer:
         cells = times(cells_of(upstream), derivative_cells)
         factors = derivative.args if derivative.func is fn.hadamard else (derivative,)
         display = upstream.symbol if derivative == 1 else self._elementwise(upstream.symbol, *factors)
-        mistakes = []
+        relu_at_one = None
         if activation in ("relu", "leaky_relu") and self.net.relu_prime_at_zero != 1:
             # first: at a pre-activation of exactly 0 it is the more specific reading of the slip
             at_one, _ = self._derivative(activation, z, a, at_zero=S.One, note=False)
-            mistakes.append(mistake("relu_prime_zero_as_one", RELU_PRIME_ONE, times(cells_of(upstream), at_one)))
-        if derivative != 1:
-            mistakes.append(mistake("missing_factor", NO_ACTIVATION_DERIVATIVE, cells_of(upstream)))
+            relu_at_one = times(cells_of(upstream), at_one)
+        mistakes = variants.activation_derivative(activation, cells_of(upstream), derivative_cells,
+                                                  relu_at_one=relu_at_one, pre_activation=cells_of(z))
         if downstream is not None and downstream.shape == upstream.shape:
-            mistakes.append(mistake("missing_factor", NO_DOWNSTREAM_WEIGHT, times(cells_of(downstream),
-                                                                                   derivative_cells)))
+            mistakes += variants.missing_downstream_weight(times(cells_of(downstream), derivative_cells))
+            mistakes += self._output_error(cells)
         else:
-            mistakes.append(mistake("target_minus_prediction", REVERSED_ERROR, -cells))
+            mistakes += variants.prediction_error(cells)
         step = self._backward(key, notation, _flatten(display), cells, mistakes)
         self.chain[step.symbol] = (upstream, mistakes)
         return step
+
+    def _output_error(self, like: sympy.Matrix) -> list:
+        """ŷ − y in place of a quantity of its shape: every chain-rule factor after the output left out."""
+        return variants.output_error(self.error) if self.error is not None and self.error.shape == like.shape else []
 
     def _layer_gradients(self, prefix, sample, layer, delta: Step, a_prev: Quantity, params) -> tuple[Step, Step]:
         W, bias = params[layer]
@@ -351,14 +348,15 @@ class _Writer:
         cells = outer(cells_of(delta))
         # the slips made in δ itself, carried into the gradient
         upstream, delta_mistakes = self.chain.get(delta.symbol, (None, []))
-        slips = [m for m in delta_mistakes if m.id == "missing_factor"]
-        dW_mistakes = [mistake(m.id, m.diagnosis, outer(sympy.Matrix(*delta.shape, m.cell_formulas))) for m in slips]
+        slips = [m for m in delta_mistakes if m.id in ("missing_factor", "sigmoid_prime_of_z")]
+        dW_mistakes = [variants.variant(m.id, m.diagnosis, outer(sympy.Matrix(*delta.shape, m.cell_formulas)))
+                       for m in slips]
         if cells.shape == delta.shape:
-            dW_mistakes.insert(0, mistake("missing_factor", NO_INPUT, cells_of(delta)))
+            dW_mistakes = variants.missing_input(cells_of(delta)) + dW_mistakes
         dW = self._backward(f"{prefix}dL_dW{layer}", self._grad_name(W.notation, sample), display, cells,
-                            dW_mistakes)
+                            dW_mistakes + self._output_error(cells))
         db = self._backward(f"{prefix}dL_db{layer}", self._grad_name(bias.notation, sample), delta.symbol,
-                            cells_of(delta), slips)
+                            cells_of(delta), slips + self._output_error(cells_of(delta)))
         return dW, db
 
     # one update --------------------------------------------------------------------------------
@@ -381,6 +379,7 @@ class _Writer:
             per_sample.append((fwd, self.backward(prefix, x, y, sample, params, fwd)))
 
         if in_batch:
+            self.error = None
             grads = self._batch_mean(k, title, per_sample)
         else:
             grads = per_sample[0][1]
@@ -393,7 +392,7 @@ class _Writer:
         def mean(key: str, notation: Notation, steps: list[Step]) -> Step:
             display = product_of([Rational(1, n), sum_of((s.symbol for s in steps))]) if n > 1 else steps[0].symbol
             total = sum((cells_of(s) for s in steps), sympy.zeros(*steps[0].shape))
-            mistakes = [mistake("sum_instead_of_mean", SUM_NOT_MEAN, total)] if n > 1 else []
+            mistakes = variants.batch_mean(total) if n > 1 else []
             return self.b.step(key, notation, display, total / n, mistakes=mistakes)
 
         mean(f"s{k}.loss", name("L"), [fwd["loss"] for fwd, _ in per_sample])
@@ -417,18 +416,11 @@ class _Writer:
                 letter = "W" if index == 0 else "b"
                 display = sum_of([old.symbol, minus(product_of([eta.symbol, grad.symbol]))])
                 cells = cells_of(old) - rate * cells_of(grad)
-                mistakes = [
-                    mistake("update_sign_flipped", SIGN_FLIPPED, cells_of(old) + rate * cells_of(grad)),
-                    mistake("learning_rate_missing", NO_LEARNING_RATE, cells_of(old) - cells_of(grad)),
-                    mistake("learning_rate_twice", LEARNING_RATE_TWICE, cells_of(old) - rate**2 * cells_of(grad)),
-                ]
-                mistakes += [
-                    mistake("swapped_gradient", f"The update used {other.notation.text} instead of "
-                            f"{grad.notation.text}: the gradient of another parameter.",
-                            cells_of(old) - rate * cells_of(other))
-                    for other in every_gradient
-                    if other is not grad and other.shape == grad.shape
-                ]
+                others = [(other.notation.text, cells_of(other)) for other in every_gradient
+                          if other is not grad and other.shape == grad.shape]
+                error = self.error if self.error is not None and self.error.shape == grad.shape else None
+                mistakes = variants.parameter_update(cells_of(old), rate, cells_of(grad), others, error,
+                                                     grad.notation.text)
                 new = self.b.step(f"s{k}.{letter}{layer}", old.notation, display, cells, relation="←",
                                   mistakes=mistakes)
                 rows.append((Math(new.symbol), Value(old), Value(grad), Value(new)))

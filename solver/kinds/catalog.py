@@ -71,26 +71,29 @@ def solve(doc: Doc, source: str) -> Derivation:
     """Solve a parsed problem file; errors name ``source``."""
     try:
         decimals = doc.integer("decimals", DEFAULT_DECIMALS, minimum=0, maximum=MAX_DECIMALS)
-        rtol, atol = _tolerance(doc)
+        rtol, atol, figures = _tolerance(doc)
         derivation = kinds.build(doc, Path(source).stem, decimals)
     except InputError as error:
         raise error.in_source(source) from None
-    return dataclasses.replace(derivation, rtol=rtol, atol=atol) if rtol or atol else derivation
+    if rtol or atol or figures is not None:
+        return dataclasses.replace(derivation, rtol=rtol, atol=atol, min_significant=figures)
+    return derivation
 
 
-def _tolerance(doc: Doc) -> tuple[Decimal | None, Decimal | None]:
-    """The problem's ``tolerance = { rtol = …, atol = … }`` for checking answers, if any."""
+def _tolerance(doc: Doc) -> tuple[Decimal | None, Decimal | None, int | None]:
+    """The problem's ``tolerance = { rtol = …, atol = …, min_significant = … }`` for checking answers."""
     if not doc.has("tolerance"):
-        return None, None
+        return None, None, None
     table = doc.table("tolerance")
-    table.only_keys(["rtol", "atol"])
+    table.only_keys(["rtol", "atol", "min_significant"])
     bounds = []
     for key in ("rtol", "atol"):
         value = table.number(key, None)
         if value is not None and not (value.is_Rational and 0 <= value <= 1):
             raise table.error("must be a number between 0 and 1", key)
         bounds.append(None if value is None else decimal_of_rational(value))
-    return bounds[0], bounds[1]
+    figures = table.integer("min_significant", None, minimum=0, maximum=30) if table.has("min_significant") else None
+    return bounds[0], bounds[1], figures
 
 
 def load(problem: str) -> Derivation:

@@ -16,11 +16,13 @@ from dataclasses import dataclass
 import sympy
 
 from solver.derivation.builder import Builder, cells_of
+from solver.derivation import mistakes as variants
 from solver.derivation.model import Derivation, Mistake, Quantity, Step, Value
 from solver.errors import InputError
 from solver.kinds import COMMON_KEYS
 from solver.maths.display import product_of, sum_of
 from solver.maths.evaluate import tree_size
+from solver.maths import functions as fn
 from solver.maths.functions import transpose
 from solver.maths.matrix_calculus import Calculus, Unsupported, cells
 from solver.maths.notation import Notation, partial, subscript
@@ -269,7 +271,8 @@ class _Writer:
             if declared is not None and declared != values.shape:
                 raise InputError(f"is {rows}×{cols}, but [shapes] declares it {declared[0]}×{declared[1]}",
                                  path=f"nodes.{node}")
-            self._remember(node, self.b.step(node, notation_of(node), formula, values))
+            loss = variants.squared_error_loss(values) if _is_half_square(formula) else []
+            self._remember(node, self.b.step(node, notation_of(node), formula, values, mistakes=loss))
 
     def edges(self, all_paths: list[list[str]]) -> dict[tuple[str, str], Step]:
         """The local derivative of every edge on some path, in the order of the forward pass."""
@@ -294,8 +297,14 @@ class _Writer:
             raise InputError(f"cannot write ∂{child}/∂{parent} as a formula: {reason}",
                              path=f"nodes.{child}") from None
         notation = partial(node.notation, var.notation)
-        return self.b.step(f"local.d{child}_d{parent}", notation, formula, cells(formula, self.env),
-                           mistakes=self._reuse_mistakes(node, var))
+        values = cells(formula, self.env)
+        mistakes = self._reuse_mistakes(node, var)
+        if _is_half_square(node.formula):
+            mistakes += variants.squared_error_gradient(values)
+        if any(p.args[0].func is fn.sigmoid for p in formula.atoms(fn.prime)):
+            as_of_z = cells(formula, self.env, slopes={fn.sigmoid: lambda t: t * (1 - t)})
+            mistakes += variants.sigmoid_prime_of_z(as_of_z)
+        return self.b.step(f"local.d{child}_d{parent}", notation, formula, values, mistakes=mistakes)
 
     def _reuse_mistakes(self, node: Step, var: Quantity) -> list[Mistake]:
         """A parent used more than once in a formula: its local derivative counted for one use only."""
@@ -306,8 +315,7 @@ class _Writer:
         frozen = sympy.Symbol(f"{var.key}.frozen", commutative=var.symbol.is_commutative)
         env = {**self.env, frozen: cells_of(var)}
         one_use = Calculus(env).jacobian(_keep_first(node.formula, var.symbol, frozen), var.symbol)
-        return [Mistake("reuse_counted_once", f"{var.key} is used {uses} times in {node.key}; its local derivative "
-                        "adds one term per use, and this counts only one.", tuple(cells(one_use, env)))]
+        return variants.reuse_counted_once(var.key, uses, node.key, cells(one_use, env))
 
     def derivative(self, variable: str, found: list[list[str]], edges: dict[tuple[str, str], Step]) -> None:
         """The paths from the output to ``variable``, each one's product, and their sum."""
@@ -346,14 +354,19 @@ class _Writer:
         formula = transpose(summed) if as_gradient else summed
         terms = gradients if out.is_scalar and column else [p.shown_formula for p in products]
         written = terms[0] if len(terms) == 1 else sympy.Add(*terms, evaluate=False)  # one term per path
-        mistakes = []
-        if len(products) > 1:
-            for k, (p, path) in enumerate(zip(products, found), start=1):
-                rest = total - cells_of(p)
-                mistakes.append(Mistake("missing_path", f"Path {k} ({_route(path, self.notations)}) was left out: "
-                                        "the derivative sums the products along every path.", tuple(shaped(rest))))
+        mistakes = variants.missing_paths(shaped(total), [
+            (f"Path {k} ({_route(path, self.notations)})", shaped(cells_of(p)))
+            for k, (p, path) in enumerate(zip(products, found), start=1)])
         self.b.step(f"d{self.graph.output}_d{variable}", partial(out.notation, var.notation), formula, shaped(total),
                     expanded=written, mistakes=mistakes)
+
+
+def _is_half_square(formula: sympy.Basic) -> bool:
+    """½‖u‖² or ½u²: a squared-error loss, whose slips are the loss's."""
+    if not (formula.is_Mul and len(formula.args) == 2 and sympy.S.Half in formula.args):
+        return False
+    square = next(a for a in formula.args if a != sympy.S.Half)
+    return square.is_Pow and square.args[1] == 2
 
 
 def _refuse_if_too_large(matrix: sympy.Matrix, what: str) -> None:

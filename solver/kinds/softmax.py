@@ -17,7 +17,8 @@ import sympy
 from sympy import S
 
 from solver.derivation.builder import Builder
-from solver.derivation.model import Derivation, Math, Mistake, Quantity, Step, Value
+from solver.derivation import mistakes as variants
+from solver.derivation.model import Derivation, Math, Quantity, Step, Value
 from solver.kinds import COMMON_KEYS
 from solver.maths import functions as fn
 from solver.maths.display import difference, minus, product_of, quotient, sum_of
@@ -159,12 +160,10 @@ def softmax_steps(b: Builder, logits: list[Quantity], notation, key) -> list[Ste
 
 
 def loss_step(b: Builder, p: list[Quantity], y: list[Quantity]) -> Step:
-    """L = −Σₖ yₖ log pₖ, with the base-10 slip as a mistake."""
+    """L = −Σₖ yₖ log pₖ, with its minus sign lost and the base-10 slip as mistakes."""
     terms = [product_of([t.symbol, sympy.log(q.symbol, evaluate=False)]) for q, t in zip(p, y)]
     cells = -sum(t.symbol * sympy.log(q.symbol) for q, t in zip(p, y))
-    log10 = Mistake("log_base_10", "The loss uses the natural logarithm; this value is with log base 10.",
-                    (cells / sympy.log(10),))
-    return b.step("loss", name("L"), minus(sum_of(terms)), cells, mistakes=[log10])
+    return b.step("loss", name("L"), minus(sum_of(terms)), cells, mistakes=variants.cross_entropy_loss(cells))
 
 
 def logit_gradients(b: Builder, p: list[Quantity], y: list[Quantity], key, notation) -> list[Step]:
@@ -178,15 +177,7 @@ def logit_gradients(b: Builder, p: list[Quantity], y: list[Quantity], key, notat
         else:
             formula = difference(product_of([q.symbol, sum_y]), t.symbol)
             cells = q.symbol * sum(v.symbol for v in y) - t.symbol
-        mistakes = [
-            Mistake("target_minus_prediction", "The sign is flipped: ∂L/∂z is the prediction minus the label, "
-                    "p − y, not y − p.", (-cells,)),
-            Mistake("diagonal_jacobian", "Only the diagonal of the softmax Jacobian was used: every pᵢ depends "
-                    "on every zₖ, so the off-diagonal terms −pᵢpₖ count too.", (-t.symbol * (1 - q.symbol),)),
-        ]
-        if total != 1:
-            mistakes.append(Mistake("shortcut_without_sum", "p − y holds only when the labels sum to 1; "
-                                    "here ∂L/∂zₖ = pₖ·Σy − yₖ.", (q.symbol - t.symbol,)))
+        mistakes = variants.softmax_cross_entropy_gradient(q.symbol, t.symbol, cells, total == 1)
         steps.append(b.step(key(k), notation(k), formula, cells, mistakes=mistakes))
     return steps
 
@@ -269,19 +260,10 @@ def _jacobian(b: Builder, p: list[Step]) -> list[list[Step]]:
             if i == j:
                 formula = product_of([pi.symbol, difference(S.One, pi.symbol)])
                 cells = pi.symbol * (1 - pi.symbol)
-                mistakes = [Mistake("jacobian_cases_swapped", "On the diagonal ∂pᵢ/∂zᵢ = pᵢ(1 − pᵢ); −pᵢ² is the "
-                                    "formula for i ≠ j.", (-pi.symbol**2,))]
             else:
                 formula = minus(product_of([pi.symbol, pj.symbol]))
                 cells = -pi.symbol * pj.symbol
-                mistakes = [
-                    Mistake("diagonal_jacobian", "Off-diagonal entries of the softmax Jacobian are not zero: "
-                            "∂pᵢ/∂zⱼ = −pᵢpⱼ for i ≠ j.", (S.Zero,)),
-                    Mistake("sign_flipped", "The sign is flipped: ∂pᵢ/∂zⱼ = −pᵢpⱼ for i ≠ j.",
-                            (pi.symbol * pj.symbol,)),
-                    Mistake("jacobian_cases_swapped", "Off the diagonal ∂pᵢ/∂zⱼ = −pᵢpⱼ; pᵢ(1 − pⱼ) is the "
-                            "diagonal formula.", (pi.symbol * (1 - pj.symbol),)),
-                ]
+            mistakes = variants.softmax_jacobian_entry(pi.symbol, pj.symbol, i == j)
             row.append(b.step(key, notation, formula, cells, mistakes=mistakes))
         rows.append(row)
     classes = len(p)
@@ -294,18 +276,16 @@ def _through_jacobian(b: Builder, p: list[Step], y: list[Quantity], jac: list[li
     """∂L/∂pᵢ = −yᵢ/pᵢ, then ∂L/∂zₖ = Σᵢ ∂L/∂pᵢ·∂pᵢ/∂zₖ."""
     dL_dp = []
     for i, (q, t) in enumerate(zip(p, y), start=1):
-        mistake = Mistake("sign_flipped", "∂L/∂pᵢ = −yᵢ/pᵢ: the minus sign of the loss was lost.",
-                          (t.symbol / q.symbol,))
+        cells = -t.symbol / q.symbol
         dL_dp.append(b.step(f"dL_dp{i}", partial(name("L"), name("p", i)), minus(quotient(t.symbol, q.symbol)),
-                            -t.symbol / q.symbol, mistakes=[mistake]))
+                            cells, mistakes=variants.cross_entropy_gradient(cells)))
     routes = []
     for k in range(len(p)):
         terms = [(g, jac[i][k]) for i, g in enumerate(dL_dp)]
-        only_diagonal = Mistake("diagonal_jacobian", "Only the i = k term was kept: every pᵢ depends on zₖ, so "
-                                "∂L/∂zₖ sums over all i.", (dL_dp[k].symbol * jac[k][k].symbol,))
+        only_diagonal = variants.through_softmax_jacobian(dL_dp[k].symbol * jac[k][k].symbol)
         routes.append(b.step(f"jacobian.dL_dz{k + 1}", partial(name("L"), name("z", k + 1)),
                              sum_of([product_of([g.symbol, d.symbol]) for g, d in terms]),
-                             sum(g.symbol * d.symbol for g, d in terms), mistakes=[only_diagonal]))
+                             sum(g.symbol * d.symbol for g, d in terms), mistakes=only_diagonal))
     return routes
 
 
@@ -453,12 +433,9 @@ class _NetworkWriter:
         for j, (out, row) in enumerate(zip(self.outputs[l], self.w[l + 1]), start=1):
             terms = [(d.symbol, w.symbol) for d, w in zip(dz_next, row)]
             cells = sum(d * w for d, w in terms)
-            mistakes = [Mistake("missing_factor", "The weights are missing: each term is ∂L/∂z of a unit it feeds "
-                                "times the weight of that connection.", (sum(d for d, _ in terms),))]
-            if len(terms) > 1:
-                mistakes += [Mistake("missing_path", f"A unit it feeds was left out (unit {m} of layer {l + 1}): "
-                                     "∂L/∂O sums over every unit of the next layer.", (cells - d * w,))
-                             for m, (d, w) in enumerate(terms, start=1)]
+            mistakes = variants.missing_downstream_weight(sum(d for d, _ in terms))
+            mistakes += variants.missing_paths(cells, [(f"The path through unit {m} of layer {l + 1}", d * w)
+                                                       for m, (d, w) in enumerate(terms, start=1)])
             steps.append(self.b.step(f"dL_dO{l}_{j}", partial(name("L"), out.notation),
                                      sum_of([product_of(t) for t in terms]), cells, mistakes=mistakes))
         return steps
@@ -468,11 +445,7 @@ class _NetworkWriter:
         steps = []
         for j, (d, out, z) in enumerate(zip(dO, self.outputs[l], self.z[l]), start=1):
             o = out.symbol
-            mistakes = [
-                Mistake("missing_factor", "The sigmoid's derivative σ′(z) = O(1 − O) is missing.", (d.symbol,)),
-                Mistake("sigmoid_prime_of_z", "σ′ was taken as z(1 − z) of the pre-activation; it is "
-                        "σ(z)(1 − σ(z)) = O(1 − O).", (d.symbol * z.symbol * (1 - z.symbol),)),
-            ]
+            mistakes = variants.activation_derivative("sigmoid", d.symbol, o * (1 - o), pre_activation=z.symbol)
             steps.append(self.b.step(f"dL_dz{l}_{j}", partial(name("L"), z.notation),
                                      product_of([d.symbol, o, difference(S.One, o)]), d.symbol * o * (1 - o),
                                      mistakes=mistakes))
@@ -483,10 +456,8 @@ class _NetworkWriter:
         inputs = self.outputs[l - 1]
         for i, row in enumerate(self.w[l]):
             for w, d in zip(row, dz):
-                missing = Mistake("missing_factor", f"The input the weight multiplies ({inputs[i].notation.text}) "
-                                  "is missing from the chain rule.", (d.symbol,))
                 self.b.step(f"dL_d{w.key}", partial(name("L"), w.notation), product_of([d.symbol, inputs[i].symbol]),
-                            d.symbol * inputs[i].symbol, mistakes=[missing])
+                            d.symbol * inputs[i].symbol, mistakes=variants.missing_input(d.symbol))
         for bias, d in zip(self.bias[l], dz):
             self.b.step(f"dL_d{bias.key}", partial(name("L"), bias.notation), d.symbol, d.symbol)
 

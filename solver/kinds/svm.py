@@ -7,7 +7,7 @@ certificate that the answer is optimal, and the class of each query point.  For 
 hyperplane it finds its margin, the points on it, whether it separates the data and whether it
 is the maximum-margin one.  The optimisation itself is in :mod:`solver.maths.svm_optimum`;
 the problem file is read in :mod:`~solver.kinds.svm_problem`, the sections are written by
-:mod:`~solver.kinds.svm_steps` and the mistake variants are in :mod:`~solver.kinds.svm_mistakes`.
+:mod:`~solver.kinds.svm_steps`, with the mistake variants of :mod:`~solver.derivation.mistakes`.
 """
 
 from __future__ import annotations

@@ -11,10 +11,10 @@ from fractions import Fraction
 import sympy
 from sympy import Rational, S
 
+from solver.derivation import mistakes
 from solver.derivation.builder import Builder
 from solver.derivation.model import Math, Quantity, Step, Value
 from solver.errors import InputError
-from solver.kinds import svm_mistakes as mistakes
 from solver.kinds.svm_problem import Point, Problem, fractions
 from solver.maths import functions as fn
 from solver.maths import svm_optimum
@@ -124,12 +124,12 @@ class Writer:
         margin = self.b.step(
             f"{self.prefix}margin", self._name("margin", r"\text{margin}", "margin"),
             sympy.Pow(n, -1, evaluate=False), 1 / n,
-            mistakes=[mistakes.margin_as_width(n)],
+            mistakes=mistakes.margin(n),
         )
         self.b.step(
             f"{self.prefix}width", self._name("width", r"\text{width}", "width"),
             product_of([2, sympy.Pow(n, -1, evaluate=False)]), 2 / n,
-            mistakes=[mistakes.width_as_margin(n)],
+            mistakes=mistakes.width(n),
         )
         return norm, margin
 
@@ -151,7 +151,7 @@ class Writer:
             self.f[point.name] = self.b.step(
                 f"{self.prefix}f.{point.name}", self._of_point("f", point.name),
                 sympy.Add(product_of([w.symbol, x.symbol]), b.symbol, evaluate=False), bare + b.cells[0],
-                mistakes=[mistakes.missing_bias(bare)],
+                mistakes=mistakes.decision_value(bare, bare + b.cells[0]),
             )
 
     def classify(self) -> None:
@@ -159,7 +159,8 @@ class Writer:
         for query in self.p.queries:
             f = self.f[query.name]
             self.b.step(f"{self.prefix}class.{query.name}", self._of_point("class", query.name),
-                        sympy.sign(f.symbol, evaluate=False), sympy.sign(f.cells[0]))
+                        sympy.sign(f.symbol, evaluate=False), sympy.sign(f.cells[0]),
+                        mistakes=mistakes.class_sign(sympy.sign(f.cells[0])), sign_valued=True)
             if f.values[0].approx == 0:
                 self.b.note(f"{query.name} lies on the decision boundary (f = 0): it gets neither class.")
 
@@ -184,7 +185,7 @@ class Writer:
         labels = [p.name for p in self.p.points]
         return self.b.step(
             f"{self.prefix}{key}", self._name(text, latex, key), formula, [cells], labels=labels,
-            mistakes=mistakes.set_mistakes(which),
+            mistakes=mistakes.support_vector_set(which), label_coordinates=[p.x for p in self.p.points],
         )
 
     # a solved hyperplane -----------------------------------------------------------------------
@@ -293,9 +294,7 @@ class Writer:
                         for p in active])
         cells = [sum((self.alpha[p.name].cells[0] * self.y[p.name].cells[0] * self.x[p.name].cells[k] for p in active),
                      S.Zero) for k in range(d)]
-        w_mistakes = []
-        if d > 1:
-            w_mistakes.append(mistakes.scaled_hyperplane())
+        w_mistakes = mistakes.hyperplane_scale() if d > 1 else []
         w = self.b.step(f"{self.prefix}w", self._name("w", "w", "w"), display,
                         [cells] if d > 1 else cells[0], mistakes=w_mistakes)
         if all(v.approx == 0 for v in w.values):
@@ -311,7 +310,7 @@ class Writer:
         k = max(range(d), key=lambda i: abs(optimum.w[i]))
         scaled = Rational(optimum.b) * w.cells[k] / Rational(optimum.w[k])
         b = self.b.step(f"{self.prefix}b", self._name("b", "b", "b"), display, cell,
-                        mistakes=[mistakes.scaled_hyperplane((scaled,))])
+                        mistakes=mistakes.offset_scale(-Rational(optimum.b), scaled))
         if optimum.solved:
             self.b.note("b from a support vector on the margin, where yₛ(w·xₛ + b) = 1 and so b = yₛ − w·xₛ "
                         f"(here {points[optimum.solved[0]].name}).")

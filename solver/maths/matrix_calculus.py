@@ -49,21 +49,29 @@ def _elementwise_derivative(function, value: sympy.Basic) -> sympy.Basic:
 
 
 def cells(expr: sympy.Basic, env: Mapping[sympy.Symbol, sympy.Matrix],
-          memo: dict[sympy.Basic, sympy.Matrix] | None = None) -> sympy.Matrix:
+          memo: dict[sympy.Basic, sympy.Matrix] | None = None, *, slopes: Mapping | None = None,
+          elementwise: bool = False) -> sympy.Matrix:
     """The value of a formula element by element, its symbols' elements taken from ``env``.
 
     ``memo`` keeps the value of every part, for callers that ask about many overlapping parts.
+    ``slopes`` replaces the derivative of an element-wise function (``{sigmoid: lambda t: t*(1 - t)}``
+    computes a formula the way a student who wrote σ′ as z(1 − z) would).  With ``elementwise``, as a
+    student writes by hand, a number added to a vector is added to each element and two vectors of one
+    shape multiply element by element (``h*(1 - h)``).
     Raises :class:`InputError` when shapes do not fit (adding a 3×1 to a 2×1, say).
     """
-    return _Cells(env, {} if memo is None else memo).of(expr)
+    return _Cells(env, {} if memo is None else memo, slopes or {}, elementwise).of(expr)
 
 
 class _Cells:
     """The interpreter behind :func:`cells`, remembering each part's value."""
 
-    def __init__(self, env: Mapping[sympy.Symbol, sympy.Matrix], memo: dict) -> None:
+    def __init__(self, env: Mapping[sympy.Symbol, sympy.Matrix], memo: dict, slopes: Mapping = {},
+                 elementwise: bool = False) -> None:
         self.env = env
         self.memo = memo
+        self.slopes = slopes
+        self.elementwise = elementwise
 
     def of(self, expr: sympy.Basic) -> sympy.Matrix:
         if expr not in self.memo:
@@ -79,6 +87,9 @@ class _Cells:
             parts = [self.of(a) for a in expr.args]
             total = parts[0]
             for part in parts[1:]:
+                if part.shape != total.shape and self.elementwise and (1, 1) in (part.shape, total.shape):
+                    total, part = (total[0] * sympy.ones(*part.shape), part) if total.shape == (1, 1) else (
+                        total, part[0] * sympy.ones(*total.shape))
                 if part.shape != total.shape:
                     raise InputError(f"cannot add a {_shape_text(total.shape)} and a {_shape_text(part.shape)}")
                 total = total + part
@@ -87,7 +98,10 @@ class _Cells:
             parts = [self.of(a) for a in expr.args]
             total = parts[0]
             for part in parts[1:]:
-                total = _times(total, part)
+                if (self.elementwise and part.shape == total.shape and 1 in part.shape and part.shape != (1, 1)):
+                    total = total.multiply_elementwise(part)
+                else:
+                    total = _times(total, part)
             return total
         if expr.is_Pow:
             base, exponent = (self.of(a) for a in expr.args)
@@ -123,6 +137,9 @@ class _Cells:
             return sympy.eye(int(args[0]))
         if func is fn.prime:
             inner = args[0]
+            slope = self.slopes.get(inner.func)
+            if slope is not None:
+                return self.of(inner.args[0]).applyfunc(slope)
             return self.of(inner.args[0]).applyfunc(lambda v: _elementwise_derivative(inner.func, v))
         raise InputError(f"{func.__name__} cannot be used here")
 
