@@ -46,7 +46,7 @@ def _keep_float_text(text: str) -> FloatText:
     return FloatText(text)
 
 
-def _decode(data: bytes, source: str) -> str:
+def decode_text(data: bytes, source: str) -> str:
     """UTF-8 text, with or without a byte-order mark; an error names the line and column of a bad byte."""
     if data.startswith(_UTF16_OR_32):
         raise InputError("the file is UTF-16 or UTF-32; save it as UTF-8", source=source)
@@ -80,23 +80,23 @@ def _syntax_error(error: tomllib.TOMLDecodeError, text: str, source: str) -> Inp
     return InputError(f"TOML syntax: {message}", source=source, line=line, column=column)
 
 
-def _check_nesting(value: Any, path: str, depth: int = 0) -> None:
+def check_nesting(value: Any, path: str, depth: int = 0) -> None:
     """Refuse tables and arrays nested deeper than any problem or answer file needs."""
     if depth > MAX_NESTING:
         raise InputError(f"nested more than {MAX_NESTING} levels deep", path=path or None)
     if isinstance(value, dict):
         for key, item in value.items():
-            _check_nesting(item, f"{path}.{key}" if path else str(key), depth + 1)
+            check_nesting(item, f"{path}.{key}" if path else str(key), depth + 1)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            _check_nesting(item, f"{path}[{i + 1}]", depth + 1)
+            check_nesting(item, f"{path}[{i + 1}]", depth + 1)
 
 
 def parse_toml(data: bytes, source: str) -> dict[str, Any]:
     """Decode (UTF-8, optional BOM) and parse TOML, keeping float text; errors name line and column."""
     if len(data) > MAX_FILE_BYTES:
         raise InputError(f"file is {len(data)} bytes; the limit is {MAX_FILE_BYTES}", source=source)
-    text = _decode(data, source)
+    text = decode_text(data, source)
     try:
         document = tomllib.loads(text, parse_float=_keep_float_text)
     except tomllib.TOMLDecodeError as error:
@@ -110,7 +110,7 @@ def parse_toml(data: bytes, source: str) -> dict[str, Any]:
     except MemoryError:
         raise InputError("cannot read TOML: out of memory", source=source) from None
     try:
-        _check_nesting(document, "")
+        check_nesting(document, "")
     except InputError as error:
         raise error.in_source(source) from None
     return document

@@ -62,6 +62,18 @@ def _refuse_escaped_latex(text: str) -> None:
         )
 
 
+_ROOT_AFTER_FACTOR = re.compile(r"(?<=[0-9.)])\s*√")
+_ROOT_OF = re.compile(r"√\s*(?:(\()|([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?|[A-Za-z_][A-Za-z0-9_]*))")
+
+
+def _roots_as_calls(text: str) -> str:
+    """√(x) → sqrt(x), √2 → sqrt(2), √x1 → sqrt(x1), and 2√2 → 2*sqrt(2), as written by hand."""
+    if "√" not in text:
+        return text
+    text = _ROOT_AFTER_FACTOR.sub("*√", text)
+    return _ROOT_OF.sub(lambda m: "sqrt(" if m.group(1) else f"sqrt({m.group(2)})", text)
+
+
 def normalise(text: str) -> str:
     """Printable ASCII with the same meaning as ``text``; raises InputError naming what cannot be read.
 
@@ -72,7 +84,7 @@ def normalise(text: str) -> str:
     text = _superscripts_as_powers(text.translate(_WHITESPACE))
     _screen(text)
     text = unicodedata.normalize("NFKC", text).translate(_OPERATORS)
-    text = re.sub(r"√\s*\(", "sqrt(", text)
+    text = _roots_as_calls(text)
     for position, char in enumerate(text, start=1):
         if not (char.isascii() and char.isprintable()):
             hint = ": write sqrt(...)" if char == "√" else ""

@@ -197,9 +197,6 @@ def answers(id: str, data: bytes, *expect: str) -> Case:
 
 
 ANSWER_FILE_CASES: list[Case] = [
-    answers("answers-toml-syntax", b"s1.z1 = = 1\n", "line 1", "TOML syntax"),
-    answers("answers-duplicate-key", b"s1.z1 = 1\ns1.z1 = 2\n", "line 2", "twice"),
-    answers("answers-key-and-table", b"s1 = 1\ns1.z1 = 2\n", "line 2"),
     answers("answers-invalid-utf8", b"s1.z1 = \"\xff\"\n", "not valid UTF-8"),
     answers("answers-utf16", "s1.z1 = 1\n".encode("utf-16"), "UTF-16"),
     answers("answers-nul", b"s1.z1 = 1\x00\n", "NUL"),
@@ -207,8 +204,31 @@ ANSWER_FILE_CASES: list[Case] = [
     answers("answers-deep-arrays", b"s1.z1 = " + b"[" * 5000 + b"]" * 5000 + b"\n", "nested too deeply"),
     answers("answers-too-many", "".join(f"k{i} = 1\n" for i in range(6000)).encode(), "more than 5000 answers"),
     answers("answers-binary", bytes(range(256)) * 8, "not valid UTF-8"),
-    answers("answers-unterminated", b's1.z1 = "1.02\n', "line 1", "TOML syntax"),
     answers("answers-inline-nesting", b"s1 = " + b"{a = " * 12 + b"1" + b"}" * 12 + b"\n", "nested more than 8 levels"),
+]
+
+
+@dataclass(frozen=True)
+class LineCase:
+    """An answer file with a line TOML cannot read: that line's key is invalid, with a reason containing
+    ``expect``, and every other line is graded (its key and verdict in ``graded``)."""
+
+    id: str
+    data: bytes
+    key: str
+    expect: str
+    graded: tuple[str, str] = ("s1.a1", "correct")
+
+
+ANSWER_LINE_CASES: list[LineCase] = [
+    LineCase("line-toml-syntax", b"s1.z1 = = 1\ns1.a1 = 1\n", "s1.z1", "line 1: cannot read '= 1'"),
+    LineCase("line-duplicate-key", b"s1.a1 = 1\ns1.z1 = 1\ns1.z1 = 2\n", "s1.z1", "written twice"),
+    LineCase("line-key-and-table", b"s1 = 1\ns1.a1 = 1\n", "s1", "no step 's1'"),
+    LineCase("line-unterminated", b's1.z1 = "1.02\ns1.a1 = 1\n', "s1.z1", "line 1"),
+    LineCase("line-no-key", b"just some words\ns1.a1 = 1\n", "line 1", "expected key = value"),
+    LineCase("line-bad-header", b"[s1\na1 = 1\n", "line 1", "table header"),  # read as the table s1
+    LineCase("line-unclosed-array", b"s1.z1 = [1, 2\ns1.a1 = 1\n", "s1.z1", "line 1"),
+    LineCase("line-code", b"s1.z1 = __import__('os').system('true')\ns1.a1 = 1\n", "s1.z1", "not allowed"),
 ]
 
 

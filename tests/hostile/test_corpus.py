@@ -15,9 +15,13 @@ from pathlib import Path
 import pytest
 
 from solver import cli
+from solver.checking.checker import CheckPlan
+from solver.checking.tolerance import Tolerance
 from solver.kinds import catalog
+from solver.reading.answer_file import read_answers
 from tests.conftest import run_solver
-from tests.hostile.corpus import ANSWER_FILE_CASES, ANSWER_VALUE_CASES, BASE, PROBLEM_CASES, Case
+from tests.hostile.corpus import (ANSWER_FILE_CASES, ANSWER_LINE_CASES, ANSWER_VALUE_CASES, BASE, PROBLEM_CASES,
+                                  Case)
 
 #: Far above what any case takes (milliseconds), so that a loaded machine cannot make it flaky,
 #: yet far below what computing a power tower or parsing 10^5 characters the slow way would take.
@@ -125,6 +129,20 @@ def test_unreadable_answer_file_is_refused_in_one_line(case, tmp_path, capsys):
     _assert_one_line_error(code, *capsys.readouterr(), path, case.expect)
     assert elapsed < TIME_LIMIT + 0.5  # the grading runs in a worker process
     assert not canary.exists()
+
+
+@pytest.mark.parametrize("case", ANSWER_LINE_CASES, ids=lambda c: c.id)
+def test_a_line_that_cannot_be_read_makes_only_its_key_invalid(case, tmp_path):
+    path = tmp_path / "answers.toml"
+    path.write_bytes(case.data)
+    start = time.perf_counter()
+    report = CheckPlan(catalog.load("relu-111-sgd"), Tolerance(4)).check(read_answers(path, str(path)), str(path))
+    assert time.perf_counter() - start < 1
+    results = {r.key: r for r in report.results}
+    assert results[case.key].verdict == "invalid", results
+    assert case.expect in results[case.key].reason, results[case.key].reason
+    key, verdict = case.graded
+    assert results[key].verdict == verdict
 
 
 def test_hostile_answer_values_are_invalid_never_executed(tmp_path):
