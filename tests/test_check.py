@@ -10,9 +10,10 @@ from fractions import Fraction
 import pytest
 
 from solver.checking.checker import CheckPlan
-from solver.checking.tolerance import Tolerance
+from solver.checking.tolerance import Agreement, Tolerance
 from solver.kinds import catalog
 from solver.reading.answer_file import parse_answers
+from solver.reading.written import plain_number, significant_figures
 from tests.conftest import run_solver
 from tests.hand import as_answers, dead_unit, decimal_text, hand_sgd
 
@@ -33,20 +34,40 @@ def verdicts(plan, text: str) -> dict[str, tuple[str, str | None]]:
 # --- tolerance --------------------------------------------------------------------------------
 
 
+AGREES, IMPRECISE = Agreement.AGREES, Agreement.IMPRECISE
+
+
 @pytest.mark.parametrize(
-    "written, decimals, reference, accepted",
+    "written, reference, expected",
     [
-        ("1.31", 2, "1.3156", True),      # 2 decimals, within 0.5 %
-        ("1", 0, "1.02", False),          # fewer digits buy no wider tolerance
-        ("1.0583", 4, "1.058327", True),
-        ("1.0582", 4, "1.05838", False),  # 1.8 units of the 4th place
-        ("0.0391", 4, "0.03916376", True),  # truncated at 4
-        ("0.04", 2, "0.03916376", False),   # 2 decimals of a small value: more than 0.5 % off
-        ("-3.83", 2, "-3.832752", True),
+        ("1.31", "1.3156", AGREES),        # 2 decimals: within 1.5·10⁻² (0.0056 off)
+        ("1", "1.02", IMPRECISE),          # 1 rounded to no places, but one significant figure
+        ("1.0583", "1.058327", AGREES),
+        ("1.0582", "1.05838", None),       # 1.8 units of the 4th place
+        ("0.0391", "0.03916376", AGREES),  # truncated at 4
+        ("0.04", "0.03916376", IMPRECISE),  # rounded to 2 places: one significant figure
+        ("0.039", "0.03916376", AGREES),
+        ("0.35", "0.353553", AGREES),      # √2/4 to 2 places (0.0036 off: the 0.5 % cap is gone)
+        ("0.24", "0.2424", AGREES),
+        ("4", "3.5", IMPRECISE),           # 3.5 rounds half-up to 4
+        ("3", "3.5", IMPRECISE),           # 3.5 truncated
+        ("2", "3.5", None),                # neither
+        ("1", "0.3", None),                # neither rounds 0.3 to 1
+        ("0.0000", "0.00003", IMPRECISE),  # right to 4 places, no significant figure
+        ("-3.83", "-3.832752", AGREES),
+        ("-3.84", "-3.832752", AGREES),    # 0.0072 off: within 1.5 units of the 2nd place
+        ("-3.85", "-3.832752", None),      # 0.0172 off
     ],
 )
-def test_tolerance_follows_written_precision(written, decimals, reference, accepted):
-    assert Tolerance(4).agrees(Decimal(written), decimals, Decimal(reference)) is accepted
+def test_tolerance_follows_written_precision(written, reference, expected):
+    number, decimals = plain_number(written)
+    judged = Tolerance(4).judge(Decimal(written), decimals, significant_figures(number), Decimal(reference))
+    assert judged is expected
+
+
+def test_a_problem_may_ask_for_more_figures():
+    assert Tolerance(4, min_significant=3).judge(Decimal("0.35"), 2, 2, Decimal("0.353553")) is IMPRECISE
+    assert Tolerance(4, min_significant=1).judge(Decimal("4"), 0, 1, Decimal("3.5")) is AGREES
 
 
 def test_rtol_and_atol_replace_the_rule():
@@ -73,8 +94,9 @@ def test_two_decimals_accepted_where_the_rule_allows(plan):
         assert {v for v, _ in verdicts(plan, "\n".join(lines)).values()} == {"correct"}, truncate
 
 
-def test_one_is_not_accepted_for_1_02(plan):
-    assert verdicts(plan, "s1.W1 = 1")["s1.W1"][0] == "wrong"
+def test_one_is_imprecise_for_1_02(plan):
+    assert verdicts(plan, "s1.W1 = 1")["s1.W1"][0] == "imprecise"
+    assert verdicts(plan, "s1.W1 = 2")["s1.W1"][0] == "wrong"
 
 
 def test_an_early_slip_is_marked_once_and_followed_through(plan):
@@ -236,7 +258,7 @@ def test_vectors_and_matrices_whole_or_by_element():
     assert result["s1.W1[3,2]"][0] == "correct"
     assert result["s1.W1[1,1]"][0] == "wrong"
     assert result["s1.z1"][0] == "correct" and result["s1.z1[2]"][0] == "correct"
-    assert result["s1.b1"][0] == "correct"
+    assert result["s1.b1"][0] == "imprecise"  # 0.002 for 0.00204: one significant figure
     assert result["s1.b2"][0] == "invalid"  # three values for a 1×2 vector
     assert result["s1.W1[4,1]"][0] == "invalid"
 
@@ -271,10 +293,12 @@ def test_check_command_exit_codes_and_json(tmp_path):
 
 
 def test_unreadable_answer_file_is_exit_2_with_one_line(tmp_path):
-    bad = write(tmp_path, "bad.toml", "s1.z1 = = 1\n")
+    bad = tmp_path / "bad.toml"
+    bad.write_bytes(b"s1.z1 = 1\ns1.a1 = \"\xff\"\n")
+    bad = str(bad)
     result = run_solver("check", "relu-111-sgd", bad)
     assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and "bad.toml: line 1" in result.stderr
+    assert result.stderr.count("\n") == 1 and "bad.toml: line 2" in result.stderr
     good = write(tmp_path, "good.toml", "s1.z1 = 1\n")
     result = run_solver("check", "relu-111-sgd", good, bad, "--format", "json")
     assert result.returncode == 2

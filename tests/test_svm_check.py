@@ -66,7 +66,10 @@ def test_other_hyperplanes(six, equation, verdict):
     ("width = 0.3536", "width", "width_as_margin"),
     ('support_vectors = ["B", "C", "D"]', "support_vectors", "missing_support_vector"),
     ('support_vectors = "{A, B, C, D, F}"', "support_vectors", "extra_support_vector"),
-    ("w = [1, 1]", "w", "scaled_hyperplane"),
+    ("w = [-1, -1]", "w", "scaled_hyperplane"),
+    ("w = [1, 1]", "w", "hyperplane_flipped"),        # −½·(−2, −2): the classes swap
+    ("w = [2, 2]\nb = -3", "b", "hyperplane_flipped"),
+    ("f.B = -1", "f.B", "hyperplane_flipped"),         # f(B) = 1 on the margin
     ("w = [-4, -4]\nb = 6", "b", "scaled_hyperplane"),
     ("f.B = -2", "f.B", "missing_bias"),
 ])

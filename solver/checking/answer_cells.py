@@ -1,9 +1,12 @@
-"""Reading an answer file's entries into a step's cells: whole values or single elements, arrays,
-equations (a hyperplane, at any scale) and sets of point names; or saying why an entry cannot be read.
+"""Reading an answer file's entries into a step's cells: whole values or single elements, arrays (also
+written as text, ``"(-2, -2)"``), a diagonal matrix by its diagonal, equations (a hyperplane, at any
+scale) and sets of points (by name, ``"B and C"``, or by coordinates, ``"{(1,0), (0,1)}"``); or saying why
+an entry cannot be read.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sympy
@@ -11,10 +14,15 @@ import sympy
 from solver.derivation.model import Step
 from solver.errors import InputError
 from solver.maths.evaluate import evaluate_decimal
-from solver.reading.answer_file import Entry
-from solver.reading.expression_parser import parse_expression
+from solver.reading.answer_file import Entry, Unquoted
+from solver.reading.expression_parser import parse_expression, parse_number
 from solver.reading.problem_file import FloatText
-from solver.reading.written import MAX_TEXT, Written, written_decimals
+from solver.reading.written import MAX_TEXT, Written, unwrapped, with_products, written_decimals
+
+#: Brackets a vector or a point may be written in, and their closing partners.
+_PAIRS = {"(": ")", "[": "]", "⟨": "⟩", "{": "}"}
+_SET_SEPARATORS = re.compile(r"\s*(?:,|;|&|\band\b|\s)\s*", re.IGNORECASE)
+_EMPTY_SET = {"", "none", "empty", "∅", "nothing"}
 
 
 def prefixes(key: str):
@@ -44,28 +52,79 @@ def cells_of(step: Step, entry: Entry) -> list[int]:
     return [step.cell_index(i, j)]
 
 
-def raw_cells(step: Step, entry: Entry, cells: list[int]) -> list | str:
-    """The written values for ``cells``, flattened from a number, a list or rows; or why not."""
+def raw_cells(step: Step, entry: Entry, cells: list[int]) -> tuple[list[int], list] | str | None:
+    """The cells an entry answers and their written values, flattened from a number, a list, rows or
+    an array written as text; or why not.  None: one text for several cells that is not an array
+    (a formula, ``"transpose(r)"``, for the caller to read)."""
     value = entry.value
+    if isinstance(value, str) and not isinstance(value, FloatText) and len(cells) > 1:
+        value = text_array(value)
+        if value is None:
+            return None
     if len(cells) == 1:
         if isinstance(value, list):
             flat = _flatten(value)
             if isinstance(flat, str) or len(flat) != 1:
                 return "expected one value"
-            return flat
-        return [value]
+            return cells, flat
+        return cells, [value]
     if not isinstance(value, list):
         rows, cols = step.shape
         return f"expected {rows}×{cols} values (an array), got one value"
     flat = _flatten(value)
     if isinstance(flat, str):
         return flat
+    rows, cols = step.shape
+    if step.is_diagonal and len(flat) == rows and not any(isinstance(v, list) for v in value):
+        return [i * cols + i for i in range(rows)], flat  # a diagonal Jacobian answered by its diagonal
     if len(flat) != len(cells):
-        rows, cols = step.shape
         return f"expected {rows}×{cols} = {len(cells)} values, got {len(flat)}"
     if not step.is_vector and any(not isinstance(row, list) or len(row) != step.shape[1] for row in value):
         return f"expected {step.shape[0]} rows of {step.shape[1]} values"
-    return flat
+    return cells, flat
+
+
+def text_array(text: str) -> list | None:
+    """An array written as text — ``"(-2, -2)"``, ``"[1, 2]"``, ``"[[1, 2], [3, 4]]"``, ``"1, 2"`` — as a
+    (nested) list of texts; None if the text is a single value."""
+    items = _split_items(unwrapped(text).strip())
+    if items is None or len(items) < 2:
+        return None
+    out = []
+    for item in items:
+        inner = _split_items(item) if item[:1] in _PAIRS else None
+        out.append(inner if inner is not None and len(inner) > 1 else item)
+    return out
+
+
+def _split_items(text: str) -> list[str] | None:
+    """The comma-separated items of a bracketed (or bare) list, split only outside brackets."""
+    if text[:1] in _PAIRS and text.endswith(_PAIRS[text[0]]) and _closes_at_end(text):
+        text = text[1:-1]
+    items, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        if char in _PAIRS:
+            depth += 1
+        elif char in _PAIRS.values():
+            depth -= 1
+        elif char in ",;" and depth == 0:
+            items.append(text[start:i].strip())
+            start = i + 1
+    items.append(text[start:].strip())
+    return None if any(not item for item in items) else items
+
+
+def _closes_at_end(text: str) -> bool:
+    """Whether the bracket opening ``text`` is the one closing it (``(a)(b)`` is not wrapped)."""
+    depth = 0
+    for i, char in enumerate(text):
+        if char in _PAIRS:
+            depth += 1
+        elif char in _PAIRS.values():
+            depth -= 1
+            if depth == 0:
+                return i == len(text) - 1
+    return False
 
 
 def _flatten(value: list) -> list | str:
@@ -89,11 +148,12 @@ def read_equation(step: Step, text: str) -> list[Written]:
     example = " + ".join(v.name for v in variables) + " - 1 = 0"
     if len(text) > MAX_TEXT:
         return invalid(f"answer is {len(text)} characters long")
-    sides = text.split("=")
+    names = {v.name: v for v in variables}
+    sides = unwrapped(text).split("=")
     if len(sides) != 2:
         return invalid(f"expected an equation in {', '.join(v.name for v in variables)}, such as {example!r}")
     try:
-        lhs, rhs = (parse_expression(side, {v.name: v for v in variables}) for side in sides)
+        lhs, rhs = (parse_expression(with_products(side, lambda: names), names) for side in sides)
     except InputError as error:
         return invalid(error.message)
     if not (_is_linear(lhs) and _is_linear(rhs)):
@@ -123,25 +183,51 @@ def _is_linear(expr: sympy.Basic) -> bool:
     return False
 
 
-def set_members(value: Any) -> list[str] | str:
-    """Names from a list of strings, or a text such as ``"{B, C}"`` or ``"B, C"``."""
+def set_members(value: Any, step: Step | None = None) -> list[str] | str:
+    """Names from a list of names or of coordinates, or a text such as ``"{B, C}"``, ``"B and C"`` or
+    ``"{(1,0), (0,1)}"`` (coordinates are the points of ``step.label_coordinates``)."""
     if isinstance(value, list):
+        if all(isinstance(v, list) for v in value) and value:
+            return _points_named(value, step)
         if not all(isinstance(v, str) for v in value):
             return "expected a list of point names"
         names = [v.strip() for v in value]
     elif isinstance(value, str):
-        text = value.strip()
-        if not text:
+        text = unwrapped(value).strip()
+        if not text and not isinstance(value, Unquoted):
             return "empty: no answer written (write [] or \"{}\" for the empty set)"
-        if text.startswith("{") and text.endswith("}"):
-            text = text[1:-1]
-        names = [part.strip() for part in text.replace(";", ",").split(",")] if text.strip() else []
-        if len(names) == 1 and " " in names[0]:
-            names = names[0].split()
+        if text[:1] in "{[" and text[-1:] in "}]":
+            text = text[1:-1].strip()
+        if "(" in text:
+            points = text_array("[" + text + "]") or [text_array(text)]
+            return _points_named([p if isinstance(p, list) else text_array(p) or [p] for p in points], step)
+        if text.lower() in _EMPTY_SET:
+            return []
+        names = [part for part in _SET_SEPARATORS.split(text) if part]
     else:
         return "expected a list of point names"
     if any(not n for n in names):
         return "an empty name in the list"
+    return names
+
+
+def _points_named(points: list, step: Step | None) -> list[str] | str:
+    """The labels of points given by their coordinates."""
+    if step is None or not step.label_coordinates:
+        return "expected a list of point names"
+    names = []
+    for point in points:
+        if not isinstance(point, list) or len(point) != len(step.label_coordinates[0]):
+            return f"expected points of {len(step.label_coordinates[0])} coordinates, such as (1, 2)"
+        try:
+            coordinates = tuple(parse_number(str(c)) for c in point)
+        except InputError as error:
+            return error.message
+        found = [label for label, at in zip(step.labels, step.label_coordinates)
+                 if all(a - c == 0 for a, c in zip(at, coordinates))]
+        if not found:
+            return f"no point at ({', '.join(str(c) for c in point)})"
+        names.append(found[0])
     return names
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from solver.checking.checker import CheckPlan
-from solver.checking.results import FileReport, Result
+from solver.checking.results import FileReport, Pattern, Result
 from solver.checking.sandbox import Limits, Outcome, default_workers, run_many
 from solver.errors import InputError
 from solver.reading.answer_file import read_answers
@@ -54,12 +54,13 @@ _FIELDS = operator.attrgetter(*Result.__dataclass_fields__)
 
 
 def _pack(report: FileReport) -> tuple:
-    return report.file, report.error, [_FIELDS(r) for r in report.results]
+    patterns = [(p.mistake, p.diagnosis, p.keys) for p in report.patterns]
+    return report.file, report.error, [_FIELDS(r) for r in report.results], patterns
 
 
 def _unpack(packed: tuple) -> FileReport:
-    file, error, rows = packed
-    return FileReport(file, [Result(*row) for row in rows], error)
+    file, error, rows, patterns = packed
+    return FileReport(file, [Result(*row) for row in rows], error, [Pattern(*p) for p in patterns])
 
 
 def _chunks(paths: list[str], workers: int) -> list[list[str]]:

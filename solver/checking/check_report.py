@@ -11,22 +11,35 @@ from rich.text import Text
 from solver.checking.results import FileReport, Result
 from solver.derivation.model import Derivation
 
-STYLES = {"correct": "bold green", "follows_through": "bold cyan", "wrong": "bold red", "invalid": "bold magenta"}
-LABELS = {"correct": "correct", "follows_through": "follows through", "wrong": "wrong", "invalid": "invalid"}
+STYLES = {"correct": "bold green", "follows_through": "bold cyan", "imprecise": "bold yellow", "wrong": "bold red",
+          "invalid": "bold magenta"}
+LABELS = {"correct": "correct", "follows_through": "follows through", "imprecise": "imprecise", "wrong": "wrong",
+          "invalid": "invalid"}
+
+
+def _from_yours(result: Result) -> str:
+    """The step worked from the student's own numbers, or at least its value from them."""
+    if result.working:
+        return f"from your values, {result.working}"
+    return f"from your values, {result.formula} = {result.yours}"
 
 
 def explanation(result: Result) -> str:
     """A sentence or two for the student about this verdict."""
     if result.verdict == "invalid":
         return result.reason or "could not be read"
+    if result.verdict == "imprecise":
+        return (result.reason or "too few significant figures").capitalize() + "."
     if result.verdict == "follows_through":
-        return f"Right from your own earlier values: {result.formula} = {result.yours}."
+        return f"Right {_from_yours(result)}." if result.yours else "Right from your own earlier values."
     if result.verdict == "wrong":
         parts = []
         if result.mistake:
-            parts.append(f"{result.diagnosis} [{result.mistake}]")
+            also = f" (also consistent: {', '.join(result.also)})" if result.also else ""
+            parts.append(f"{result.diagnosis} [{result.mistake}]{also}")
         if result.yours:
-            parts.append(f"From your own earlier values, {result.formula} = {result.yours}.")
+            text = _from_yours(result)
+            parts.append(text[0].upper() + text[1:] + ".")
         return "\n".join(parts)
     return ""
 
@@ -43,7 +56,9 @@ def file_table(report: FileReport) -> RenderableType:
             key.append(" ◀ first error", style="bold red")
         table.add_row(key, result.given, result.expected, Text(LABELS[result.verdict], STYLES[result.verdict]),
                       explanation(result))
-    return Group(table, Text(score_line(report)))
+    lines = [Text(score_line(report))]
+    lines += [Text(f"Throughout: {p.diagnosis} [{p.mistake}: {', '.join(p.keys)}]") for p in report.patterns]
+    return Group(table, *lines)
 
 
 def score_line(report: FileReport) -> str:
@@ -78,9 +93,12 @@ def result_json(result: Result) -> dict:
         out["formula"] = result.formula
         if result.yours is not None:
             out["from_your_values"] = result.yours
+        if result.working:
+            out["working"] = result.working
     if result.mistake:
         out["mistake"] = result.mistake
         out["diagnosis"] = result.diagnosis
+        out["also"] = list(result.also)
     if result.reason:
         out["reason"] = result.reason
     return out
@@ -93,6 +111,7 @@ def file_json(report: FileReport) -> dict:
     first = report.first_wrong
     out["first_wrong"] = first.key if first else None
     out["results"] = [result_json(r) for r in report.results]
+    out["patterns"] = [{"mistake": p.mistake, "diagnosis": p.diagnosis, "keys": list(p.keys)} for p in report.patterns]
     return out
 
 

@@ -1,18 +1,22 @@
 """Checking written answers against a solved problem, step by step, from the step list alone.
 
-A :class:`CheckPlan` compiles every step's formula (and its mistake variants) once; checking a
-file then walks the steps in order with no sympy in the loop.  For each step it carries a value
-forward — the formula on the student's own earlier values when that agrees with what they wrote,
-else what they wrote — so that one early slip is marked once: later steps computed correctly
-from it *follow through*.  Verdicts (DESIGN.md, "Answer files and verdicts"):
+A :class:`CheckPlan` compiles every step's formula and mistake variants once; checking a file then
+walks the steps in order with no sympy in the loop, carrying the student's own working
+(:mod:`~solver.checking.working`).  For each answer (DESIGN.md, "Answer files and verdicts"):
 
-- ``correct``: agrees with the exact value within the student's written precision;
-- ``follows_through``: wrong, but right by the step's formula on the student's own values;
-- ``wrong``: with a named mistake when the value matches a mistake variant of the step;
+- ``correct``: agrees with the exact value within the student's written precision, or with the step's
+  formula on the student's own (correct) values, the window widened by how far those may move within
+  their rounding;
+- ``follows_through``: wrong against the exact value, but right from the student's own values, which
+  carry an earlier slip (one early slip is marked once, not on every later line);
+- ``imprecise``: right to every digit written, but with fewer significant figures than the problem asks;
+- ``wrong``: neither; with a named mistake where the value is evidence for one
+  (:mod:`~solver.checking.diagnosis`), and the step worked from the student's own numbers;
 - ``invalid``: the text could not be read.
 
-An equation-valued step (a hyperplane) is answered by an equation, ``"x1 + x2 - 7 = 0"``, and
-accepted at any non-zero scale; a ``scaled`` mistake is the step's own value at another scale.
+A formula answer is compared as a function of the problem's givens
+(:mod:`~solver.checking.formula_answers`).  An equation-valued step (a hyperplane) is answered by an
+equation, ``"x1 + x2 - 7 = 0"``, and accepted at any non-zero scale.
 """
 
 from __future__ import annotations
@@ -26,27 +30,36 @@ from typing import Any
 import sympy
 
 from solver.checking.answer_cells import cells_of, given_text, prefixes, raw_cells, read_equation, set_members
+from solver.checking.diagnosis import Variant, candidates, resolve
+from solver.checking.formula_answers import ONLY_HERE, FormulaNames, Functions, read_whole_formula
 from solver.checking.results import FileReport, Result
-from solver.checking.tolerance import Tolerance, all_agree, matches_mistake, proportional
-from solver.derivation.model import Derivation, Quantity, Step
+from solver.checking.tolerance import ZERO, Agreement, Tolerance
+from solver.checking.working import Formula, Working, compile_cell
+from solver.checking.working_text import WorkingText, rounded
+from solver.derivation.model import Derivation, Mistake, Quantity, Step
 from solver.maths.evaluate import DECIMAL, compile_formula
-from solver.maths.numbers import NUMERIC, plain_decimal, round_half_up
-from solver.maths.symbolic_equality import symbolically_equal
-from solver.reading.answer_file import Entry
-from solver.reading.written import Written, plain_number, read_scalar
+from solver.maths.numbers import NUMERIC, plain_decimal
+from solver.reading.answer_file import Entry, Unreadable
+from solver.reading.written import CLASS_WORDS, Written, plain_number, read_scalar, significant_figures
 from solver.render import printing
 from solver.render.common import plain_equation, show
+
+ONLY_HERE_ID = "equal_only_at_these_numbers"
+_EVALUATION_FAILURES = (ArithmeticError, KeyError, NotImplementedError, ValueError, TypeError)
+
+#: What a cell's reading did to the student's working: the value written, and whether it carries a slip.
+Outcomes = dict[int, tuple[Written, bool]]
 
 
 @dataclass
 class _Compiled:
-    """One step, ready to check: its cells' slots, compiled formulas and exact values."""
+    """One step, ready to check: its cells' slots, compiled formulas, variants and exact values."""
 
     position: int
     step: Step
     slots: list[int]
-    formulas: list
-    mistakes: list
+    cells: list[Formula]
+    variants: list[Variant]
     exact: list[Decimal]
     expected: list[str]
     expected_whole: str
@@ -80,11 +93,18 @@ class CheckPlan:
         decimals = tolerance.display_decimals
         self.slots: dict[sympy.Symbol, int] = {}
         self.base: list[Decimal] = []
+        given_slots = []
         for quantity in derivation.quantities():
             for cell, value in zip(quantity.cells, quantity.values):
                 self.slots[cell] = len(self.base)
+                if not isinstance(quantity, Step):
+                    given_slots.append(len(self.base))
                 self.base.append(value.approx)
-        self.by_key: dict[str, _Compiled] = {}
+        self.spreads: list[Decimal | None] = [None] * len(self.base)
+        for slot in given_slots:
+            self.spreads[slot] = ZERO
+        self.producers: list[Formula | None] = [None] * len(self.base)
+        self.steps: list[_Compiled] = []
         names = derivation.notations
         for position, step in enumerate(derivation.steps):
             cells = _cell_texts(step, decimals)
@@ -92,53 +112,24 @@ class CheckPlan:
                 position=position,
                 step=step,
                 slots=[self.slots[c] for c in step.cells],
-                formulas=[compile_formula(f, self.slots) for f in step.cell_formulas],
-                mistakes=[
-                    (m, [compile_formula(f, self.slots) for f in m.cell_formulas]) for m in step.mistakes
-                ],
+                cells=[compile_cell(f, self.slots) for f in step.cell_formulas],
+                variants=[Variant(m, tuple(compile_cell(f, self.slots) for f in m.cell_formulas))
+                          for m in step.mistakes],
                 exact=[v.approx for v in step.values],
                 expected=cells,
                 expected_whole=_whole_text(step, cells),
                 formula_text=printing.text(step.formula, names),
-                is_plain_scalar=step.is_scalar and not step.is_set,
+                is_plain_scalar=step.is_scalar and not step.is_set and not step.sign_valued,
             )
-            self.by_key[step.key.lower()] = compiled
+            for slot, formula in zip(compiled.slots, compiled.cells):
+                self.producers[slot] = formula
+            self.steps.append(compiled)
+        self.by_key = {c.step.key.lower(): c for c in self.steps}
         self.given_keys = {g.key.lower() for g in derivation.givens}
-        self._names: dict[int, dict[str, sympy.Basic]] = {}
-        self.symbolic_forms = {
-            cell: form
-            for step in derivation.steps
-            if step.symbolic is not None
-            for cell, form in zip(step.cells, step.symbolic)
-        }
-
-    # --- names a formula answer may use ------------------------------------------------------
-
-    def names_for(self, compiled: _Compiled) -> dict[str, sympy.Basic]:
-        """Plain names of earlier quantities, resolved to the nearest one in the same update."""
-        cached = self._names.get(compiled.position)
-        if cached is not None:
-            return cached
-        prefix = compiled.step.key.rsplit(".", 1)[0] + "." if "." in compiled.step.key else ""
-        names: dict[str, tuple[int, sympy.Basic]] = {}
-        for rank, quantity in enumerate(self.derivation.quantities()):
-            if quantity is compiled.step:
-                break
-            same_update = quantity.key.lower().startswith(prefix.lower()) if prefix else True
-            score = (same_update, rank)
-            aliases = {quantity.notation.plain, quantity.key.rsplit(".", 1)[-1]}
-            if quantity.is_scalar:
-                for alias in aliases:
-                    if alias.isidentifier() and (alias not in names or names[alias][0] <= score):
-                        names[alias] = (score, quantity.cells[0])
-            elif quantity.is_vector:
-                for i, cell in enumerate(quantity.cells):
-                    alias = quantity.cell_notation(i).plain
-                    if alias.isidentifier() and (alias not in names or names[alias][0] <= score):
-                        names[alias] = (score, cell)
-        resolved = {alias: symbol for alias, (_, symbol) in names.items()}
-        self._names[compiled.position] = resolved
-        return resolved
+        self.names = FormulaNames(derivation)
+        self.functions = Functions(derivation, self.slots, self.base, given_slots,
+                                   [(s, f) for c in self.steps for s, f in zip(c.slots, c.cells)])
+        self.texts = WorkingText(derivation, self.slots, decimals)
 
     # --- checking one file --------------------------------------------------------------------
 
@@ -157,112 +148,147 @@ class CheckPlan:
                     groups[key] = [entry]
             elif key not in self.given_keys:
                 unknown.append(self._unknown(entry, len(unknown)))
-        values = list(self.base)
+        work = Working(self.base, self.spreads, self.producers)
+        wrong: list[tuple[Result, list[Mistake]]] = []
         with localcontext(NUMERIC):
-            for key, compiled in self.by_key.items():
-                given = groups.get(key)
+            for compiled in self.steps:
+                given = groups.get(compiled.step.key.lower())
                 if given is None:
-                    for slot, formula in zip(compiled.slots, compiled.formulas):
-                        values[slot] = formula(values)
+                    for slot, formula in zip(compiled.slots, compiled.cells):
+                        work.carry(slot, formula)
                     continue
                 if compiled.is_plain_scalar and len(given) == 1 and given[0].index is None:
                     number = plain_number(given[0].value)
                     if number is not None:
-                        report.results.append(self._check_scalar(compiled, given[0], *number, values))
+                        report.results.append(self._check_scalar(compiled, given[0], *number, work, wrong))
                         continue
-                report.results.extend(sorted(self._check_step(compiled, given, values), key=lambda r: r.order))
+                results = self._check_step(compiled, given, work, wrong)
+                report.results.extend(sorted(results, key=lambda r: r.order))
+            report.patterns = resolve(wrong)
         report.results.extend(unknown)
         return report
 
     def _unknown(self, entry: Entry, n: int) -> Result:
         owner = next((p for p in prefixes(entry.step_key) if p in self.by_key), None)
-        if owner is not None:
+        if isinstance(entry.value, Unreadable) and entry.step_key.startswith("line "):
+            reason = entry.value.reason
+        elif owner is not None:
             reason = f"expected a value for {self.by_key[owner].step.key}, got a table"
         else:
             reason = f"no step {entry.step_key!r} in this problem"
-        if owner is None and n < 20:
+        if owner is None and n < 20 and not entry.step_key.startswith("line "):
             close = difflib.get_close_matches(entry.step_key, list(self.by_key), n=1)
             if close:
                 reason += f"; did you mean {self.by_key[close[0]].step.key!r}?"
         return Result(entry.written_key, entry.step_key, "invalid", given_text(entry.value), "",
                       reason=reason, order=(len(self.by_key), n))
 
-    def _check_scalar(self, compiled: _Compiled, entry: Entry, number: Decimal, decimals: int,
-                      values: list[Decimal]) -> Result:
+    def _check_scalar(self, compiled: _Compiled, entry: Entry, number: Decimal, decimals: int, work: Working,
+                      wrong: list) -> Result:
         """The common case, kept fast: one plain number written for a scalar step."""
-        allowed = self.tolerance.allowed
-        mine = compiled.formulas[0](values)
-        agrees_mine = abs(number - mine) <= allowed(decimals, mine)
-        values[compiled.slots[0]] = mine if agrees_mine else number
-        exact = compiled.exact[0]
-        result = Result(entry.written_key, compiled.step.key, "correct", str(entry.value),
-                        compiled.expected[0], order=(compiled.position, 0))
-        if (agrees_mine and mine == exact) or abs(number - exact) <= allowed(decimals, exact):
+        slot, cell = compiled.slots[0], compiled.cells[0]
+        significant = significant_figures(number)
+        judge = self.tolerance.judge
+        agreement = judge(number, decimals, significant, compiled.exact[0])
+        result = Result(entry.written_key, compiled.step.key, "correct", str(entry.value), compiled.expected[0],
+                        order=(compiled.position, 0))
+        if agreement is not None:
+            if agreement is Agreement.IMPRECISE:
+                result.verdict, result.reason = "imprecise", self._too_few(significant)
+            work.write(slot, number, decimals)
             return result
-        result.formula = compiled.formula_text
-        result.yours = self._shown(compiled.step, [0], [mine])
-        if agrees_mine:
+        written = Written(result.given, number=number, decimals=decimals, significant=significant)
+        mine = work.evaluate(cell)
+        spread = work.spread(cell) if mine is not None else ZERO
+        own = judge(number, decimals, significant, mine, spread) if mine is not None else None
+        slipped = work.inputs_tainted(cell)
+        if own is Agreement.IMPRECISE:
+            result.verdict, result.reason = "imprecise", self._too_few(significant)
+        elif own is None:
+            result.verdict = "wrong"
+        elif slipped:
             result.verdict = "follows_through"
-            return result
-        result.verdict = "wrong"
-        found = self._diagnose(compiled, [0], [Written(result.given, number=number, decimals=decimals)], values)
-        if found is not None:
-            result.mistake, result.diagnosis = found.id, found.diagnosis
+        if result.verdict in ("wrong", "follows_through"):
+            self._explain(result, compiled, [0], [written], [mine], work)
+        if result.verdict == "wrong":
+            found = candidates(compiled.variants, [0], [written], work, self.tolerance, [mine if mine is not None else compiled.exact[0]],
+                               [spread], compiled.exact)
+            wrong.append((result, found))
+        work.write(slot, number, decimals)
+        if result.verdict == "wrong" or slipped:
+            work.tainted.add(slot)
         return result
 
-    def _check_step(self, compiled: _Compiled, entries: list[Entry], values: list[Decimal]) -> list[Result]:
-        on_yours = [formula(values) for formula in compiled.formulas]
-        readings = [self._read(compiled, entry, values) for entry in entries]
-        written: dict[int, Written] = {}
-        for cells, read in readings:
-            if cells is not None:
-                for cell, w in zip(cells, read):
-                    if w.number is not None:
-                        written[cell] = w
-        for cell, slot in enumerate(compiled.slots):
-            w = written.get(cell)
-            if w is not None and not compiled.step.is_equation and not self.tolerance.agrees(
-                    w.number, w.decimals, on_yours[cell]):
-                values[slot] = w.number
-            else:
-                values[slot] = on_yours[cell]
-        return [
-            self._verdict(compiled, entry, cells, read, on_yours, values)
-            for entry, (cells, read) in zip(entries, readings)
-        ]
+    def _too_few(self, significant: int) -> str:
+        figures = f"{significant} significant figure{'' if significant == 1 else 's'}"
+        return (f"right to the digits written, but with {figures}; this problem asks for at least "
+                f"{self.tolerance.min_significant}")
 
-    def _read(self, compiled: _Compiled, entry: Entry, values: list[Decimal]):
-        """The cells an entry answers and what was written for each (or an error string)."""
+    # --- the general case: vectors, matrices, elements, sets, equations, formulas ----------------
+
+    def _check_step(self, compiled: _Compiled, entries: list[Entry], work: Working, wrong: list) -> list[Result]:
+        readings = [self._read(compiled, entry, work) for entry in entries]
+        results, outcomes = [], {}
+        for entry, (cells, read) in zip(entries, readings):
+            result, outcome = self._verdict(compiled, entry, cells, read, work, wrong)
+            results.append(result)
+            outcomes.update(outcome)
+        for cell, (slot, formula) in enumerate(zip(compiled.slots, compiled.cells)):
+            found = outcomes.get(cell)
+            if found is None or compiled.step.is_equation or found[0].number is None:
+                work.carry(slot, formula)
+                continue
+            w, slipped = found
+            work.write(slot, w.number, w.decimals)
+            if slipped:
+                work.tainted.add(slot)
+        return results
+
+    def _read(self, compiled: _Compiled, entry: Entry, work: Working) -> tuple[list[int] | None, list[Written] | str]:
+        """The cells an entry answers and what was written for each (or why it cannot be read)."""
+        value = entry.value
+        if isinstance(value, Unreadable):
+            return None, value.reason
         step = compiled.step
         try:
             cells = cells_of(step, entry)
         except ValueError as error:
             return None, str(error)
         if step.is_set:
-            return cells, self._read_set(step, entry.value)
-        if step.is_equation and entry.index is None and isinstance(entry.value, str):
-            return cells, read_equation(step, entry.value)
+            return cells, self._read_set(step, value)
+        if step.is_equation and entry.index is None and isinstance(value, str):
+            return cells, read_equation(step, value)
         raw = raw_cells(step, entry, cells)
+        if raw is None:
+            found = read_whole_formula(self.names, compiled.position, step, value)
+            if isinstance(found, str):
+                return None, found
+            cells, read = found
+            return cells, [self._evaluated(w, work) for w in read]
         if isinstance(raw, str):
             return None, raw
+        cells, values = raw
+        words = CLASS_WORDS if step.sign_valued else None
         read = []
-        for value in raw:
-            w = read_scalar(value, lambda: self.names_for(compiled))
-            if w.formula is not None:
-                w = self._evaluate_formula(w, values)
-            read.append(w)
+        for v in values:
+            w = read_scalar(v, lambda: self.names.scalar(compiled.position, step), words=words, exact=step.sign_valued)
+            if w.is_invalid and isinstance(v, str) and step.is_scalar and entry.index is None:
+                whole = read_whole_formula(self.names, compiled.position, step, v)
+                if not isinstance(whole, str):
+                    w = whole[1][0]
+            read.append(self._evaluated(w, work) if w.formula is not None else w)
         return cells, read
 
-    def _evaluate_formula(self, w: Written, values: list[Decimal]) -> Written:
-        """A formula answer evaluated on the student's own earlier values."""
+    def _evaluated(self, w: Written, work: Working) -> Written:
+        """A formula answer with its value on the student's own values (None where it has none)."""
         try:
-            number = +compile_formula(w.formula, self.slots, DECIMAL)(values)
-        except (ArithmeticError, KeyError, NotImplementedError, ValueError) as error:
-            return Written(w.text, error=f"cannot evaluate this formula ({type(error).__name__})")
-        return Written(w.text, number=number, decimals=w.decimals, formula=w.formula)
+            number = +compile_formula(w.formula, self.slots, DECIMAL)(work.values)
+        except _EVALUATION_FAILURES:
+            number = None
+        return Written(w.text, number=number, formula=w.formula)
 
     def _read_set(self, step: Step, value: Any) -> list[Written]:
-        names = set_members(value)
+        names = set_members(value, step)
         if isinstance(names, str):
             return [Written(given_text(value), error=names)] * len(step.cells)
         lookup = {label.lower(): label for label in step.labels}
@@ -272,82 +298,113 @@ class CheckPlan:
             return [Written(given_text(value), error=error)] * len(step.cells)
         chosen = {lookup[n.lower()] for n in names}
         text = given_text(value)
-        return [Written(text, number=Decimal(int(label in chosen)), decimals=None) for label in step.labels]
+        return [Written(text, number=Decimal(int(label in chosen))) for label in step.labels]
 
-    def _verdict(self, compiled, entry, cells, read, on_yours, values) -> Result:
+    def _verdict(self, compiled: _Compiled, entry: Entry, cells, read, work: Working,
+                 wrong: list) -> tuple[Result, Outcomes]:
         step = compiled.step
         order = (compiled.position, cells[0] if cells else 0)
         element = entry.index is not None and cells is not None
         expected = compiled.expected[cells[0]] if element else compiled.expected_whole
-        result = Result(entry.written_key, step.key, "invalid", given_text(entry.value), expected,
-                        formula=compiled.formula_text, order=order)
-        if isinstance(read, str):
-            result.reason = read
-            return result
-        bad = next((w for w in read if w.is_invalid), None)
+        result = Result(entry.written_key, step.key, "invalid", given_text(entry.value), expected, order=order)
+        bad = read if isinstance(read, str) else next((w.error for w in read if w.is_invalid), None)
         if bad is not None:
-            result.reason = bad.error
-            return result
-        tol = self.tolerance
-        agree = proportional if step.is_equation and not element else all_agree
-        if agree(tol.agrees, cells, read, compiled.exact):
+            line = entry.line is not None and not bad.startswith("line ")
+            result.reason = f"line {entry.line}: {bad}" if line else bad
+            return result, {}
+        if any(w.formula is not None for w in read):
+            return self._formula_verdict(compiled, cells, read, result, work, wrong)
+        proportional = step.is_equation and not element
+        judge = self._proportional if proportional else self._cellwise
+        exact = [compiled.exact[c] for c in cells]
+        against_exact = judge(read, exact, [ZERO] * len(cells))
+        if all(a is not None for a in against_exact):
+            self._accepted(result, against_exact, read, slipped=False)
+            return result, {c: (w, False) for c, w in zip(cells, read)}
+        formulas = [compiled.cells[c] for c in cells]
+        mine = [work.evaluate(f) for f in formulas]
+        spreads = [work.spread(f) if m is not None else ZERO for f, m in zip(formulas, mine)]
+        against_own = judge(read, mine, spreads)
+        if proportional:
+            combined = against_own
+        else:
+            combined = [e if e is not None else o for e, o in zip(against_exact, against_own)]
+        slipped = any(work.inputs_tainted(f) for f, e in zip(formulas, against_exact) if e is None)
+        if all(a is not None for a in combined):
+            self._accepted(result, combined, read, slipped)
+        else:
+            result.verdict = "wrong"
+        if result.verdict in ("wrong", "follows_through"):
+            self._explain(result, compiled, cells, read, mine, work)
+        if result.verdict == "wrong":
+            reference = [m if m is not None else e for m, e in zip(mine, exact)]
+            wrong.append((result, candidates(compiled.variants, cells, read, work, self.tolerance, reference, spreads,
+                                             compiled.exact)))
+        outcome = {c: (w, e is None and (result.verdict == "wrong" or work.inputs_tainted(f)))
+                   for c, w, e, f in zip(cells, read, against_exact, formulas)}
+        return result, outcome
+
+    def _accepted(self, result: Result, agreements: list[Agreement], read: list[Written], slipped: bool) -> None:
+        if Agreement.IMPRECISE in agreements:
+            few = min(w.significant for w, a in zip(read, agreements) if a is Agreement.IMPRECISE)
+            result.verdict, result.reason = "imprecise", self._too_few(few)
+        else:
+            result.verdict = "follows_through" if slipped else "correct"
+
+    def _cellwise(self, read: list[Written], references: list, spreads: list[Decimal]) -> list[Agreement | None]:
+        judge = self.tolerance.judge
+        return [judge(w.number, w.decimals, w.significant, r, s) if r is not None else None
+                for w, r, s in zip(read, references, spreads)]
+
+    def _proportional(self, read: list[Written], references: list, spreads: list[Decimal]) -> list[Agreement | None]:
+        """One non-zero multiple of the references (read from their largest cell): an equation at any scale."""
+        none = [None] * len(read)
+        if any(r is None for r in references):
+            return none
+        largest = max(range(len(read)), key=lambda i: abs(references[i]))
+        if references[largest] == 0 or read[largest].number == 0:
+            return none
+        factor = read[largest].number / references[largest]
+        return self._cellwise(read, [factor * r for r in references], [abs(factor) * s for s in spreads])
+
+    def _formula_verdict(self, compiled: _Compiled, cells, read, result: Result, work: Working,
+                         wrong: list) -> tuple[Result, Outcomes]:
+        """A formula answer: right when it is the step's function of the givens, whatever the numbers."""
+        step, tolerance = compiled.step, self.tolerance
+        same = [self.functions.same(step, c, w.formula) if w.formula is not None
+                else tolerance.judge(w.number, w.decimals, w.significant, compiled.exact[c]) is not None
+                for c, w in zip(cells, read)]
+        if all(same):
             result.verdict = "correct"
-            return result
-        if step.symbolic is not None and any(w.formula is not None for w in read):
-            if all(_symbolically_equal(w, step.symbolic[c], self) for c, w in zip(cells, read)):
-                result.verdict = "correct"
-                return result
-        yours = [on_yours[c] for c in cells]
-        result.yours = self._shown(step, cells, yours)
-        if agree(tol.agrees, cells, read, on_yours):
-            result.verdict = "follows_through"
-            return result
+            return result, {c: (w, False) for c, w in zip(cells, read)}
         result.verdict = "wrong"
-        mistake = self._diagnose(compiled, cells, read, values)
-        if mistake is not None:
-            result.mistake, result.diagnosis = mistake.id, mistake.diagnosis
-        return result
+        mine = [work.evaluate(compiled.cells[c]) for c in cells]
+        self._explain(result, compiled, cells, read, mine, work)
+        if all(w.formula is None or self.functions.at_problem_numbers(step, c, w.formula) for c, w in zip(cells, read)):
+            result.mistake, result.diagnosis = ONLY_HERE_ID, ONLY_HERE
+        elif all(w.number is not None for w in read) and all(m is not None for m in mine):
+            spreads = [work.spread(compiled.cells[c]) for c in cells]
+            wrong.append((result, candidates(compiled.variants, cells, read, work, tolerance, mine, spreads,
+                                             compiled.exact)))
+        return result, {c: (w, True) for c, w in zip(cells, read)}
 
-    def _diagnose(self, compiled: _Compiled, cells: list[int], read: list[Written], values: list[Decimal]):
-        """The first mistake variant the written value matches, on the student's own values."""
-        for mistake, formulas in compiled.mistakes:
-            if mistake.set_difference is not None:
-                if _set_difference(compiled, cells, read) == mistake.set_difference:
-                    return mistake
-                continue
-            if mistake.scaled:
-                if len(cells) > 1 and proportional(matches_mistake, cells, read, compiled.exact):
-                    return mistake
-                continue
-            try:
-                variant = [formulas[c](values) for c in cells]
-            except ArithmeticError:
-                continue
-            if all(matches_mistake(w.number, w.decimals, v) for w, v in zip(read, variant)):
-                return mistake
-        return None
+    # --- messages -----------------------------------------------------------------------------
 
-    def _shown(self, step: Step, cells: list[int], numbers: list[Decimal]) -> str:
-        """Values computed for the student, rounded for the report."""
+    def _explain(self, result: Result, compiled: _Compiled, cells: list[int], read: list[Written],
+                 mine: list[Decimal | None], work: Working) -> None:
+        """The formula, its value from the student's own values, and the step worked from their numbers."""
+        result.formula = compiled.formula_text
+        if any(m is None for m in mine):
+            return
+        result.yours = self._shown(compiled.step, cells, mine, [w.decimals for w in read])
+        if len(cells) == 1 and compiled.step.is_scalar:
+            result.working = self.texts.text(compiled.position, compiled.step, work, mine[0], read[0].decimals)
+
+    def _shown(self, step: Step, cells: list[int], numbers: list[Decimal], decimals: list[int | None]) -> str:
+        """Values computed for the student, rounded to the places they wrote (display places, trimmed, for an
+        answer written exactly)."""
         if step.is_set:
             return "{" + ", ".join(step.labels[c] for c, n in zip(cells, numbers) if n != 0) + "}"
-        decimals = self.tolerance.display_decimals
-        texts = [plain_decimal(round_half_up(n, decimals)) for n in numbers]
+        shown = self.tolerance.display_decimals
+        texts = [plain_decimal(rounded(n, shown if d is None else d, trim=d is None)) for n, d in zip(numbers, decimals)]
         return texts[0] if len(texts) == 1 else "[" + ", ".join(texts) + "]"
-
-
-def _set_difference(compiled: _Compiled, cells: list[int], read: list[Written]) -> str | None:
-    """``"missing"`` if the written set lacks members only, ``"extra"`` if it has extra only."""
-    given = {c for c, w in zip(cells, read) if w.number}
-    truth = {c for c in cells if compiled.exact[c]}
-    if given < truth:
-        return "missing"
-    if given > truth:
-        return "extra"
-    return None
-
-
-
-def _symbolically_equal(w: Written, target: sympy.Basic, plan: CheckPlan) -> bool:
-    """Whether a formula answer equals a step's symbolic value, in the problem's free symbols."""
-    return symbolically_equal(w.formula, target, plan.symbolic_forms)

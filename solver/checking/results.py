@@ -1,4 +1,4 @@
-"""Verdicts: the result for one written key, and every result for one answer file."""
+"""Verdicts: the result for one written key, the mistakes a whole file shares, and every result for one file."""
 
 from __future__ import annotations
 
@@ -22,10 +22,23 @@ class Result:
     diagnosis: str | None = None
     reason: str | None = None
     order: tuple[int, int] = (0, 0)
+    #: The step's formula worked from the student's own numbers: "w₁·x + b₁ = 1.0588·3 + 0.0388 = 3.2152".
+    working: str | None = None
+    #: Other mistakes (ids) the written value is also consistent with.
+    also: tuple[str, ...] = ()
 
     @property
     def accepted(self) -> bool:
         return self.verdict in ACCEPTED
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A mistake named on several answers of one file, reported once: its id, a sentence, the keys."""
+
+    mistake: str
+    diagnosis: str
+    keys: tuple[str, ...]
 
 
 @dataclass
@@ -36,6 +49,7 @@ class FileReport:
     file: str
     results: list[Result] = field(default_factory=list)
     error: str | None = None
+    patterns: list[Pattern] = field(default_factory=list)
 
     @property
     def score(self) -> int:

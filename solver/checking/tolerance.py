@@ -1,72 +1,86 @@
-"""How far a written value may lie from a reference and still agree with it, and when a wrong value
-matches a mistake variant.  Written precision decides both (DESIGN.md, "Answer files and verdicts").
+"""How far a written value may lie from a reference and still agree with it (DESIGN.md, "Answer files
+and verdicts"): the written precision decides, widened by how far the student's own inputs may move.
+
+A number written with d decimal places agrees within 1.5·10⁻ᵈ of its reference (students round,
+truncate and carry slightly different digits) when it has at least ``min_significant`` significant
+figures or equals the reference exactly.  With fewer figures it is *imprecise* when it agrees to every
+digit written (it is the reference rounded or truncated to d places), and does not agree otherwise.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-
-from solver.reading.written import Written
+from enum import Enum
 
 EXACT_SLACK = Decimal("1e-40")
-_HALF_PERCENT = Decimal("0.005")
-_ONE_PERCENT = Decimal("0.01")
+DEFAULT_MIN_SIGNIFICANT = 2
+ZERO = Decimal(0)
+
+
+class Agreement(Enum):
+    """How a written value stands against a reference."""
+
+    AGREES = "agrees"
+    IMPRECISE = "imprecise"  # right to every digit written, but too few of them
+
+
+#: 1.5·10⁻ᵈ and ½·10⁻ᵈ for the usual written precisions.
+_WINDOW = {d: Decimal(15).scaleb(-d - 1) for d in range(-10, 41)}
+_HALF_UNIT = {d: Decimal(5).scaleb(-d - 1) for d in range(-10, 41)}
+_UNIT = {d: Decimal(1).scaleb(-d) for d in range(-10, 41)}
+
+
+def half_unit(decimals: int | None) -> Decimal:
+    """Half a unit of the last written place: how far a rounded value may lie from the digits behind it."""
+    if decimals is None:
+        return ZERO
+    found = _HALF_UNIT.get(decimals)
+    return found if found is not None else Decimal(5).scaleb(-decimals - 1)
+
+
+def agrees_to_digits(number: Decimal, decimals: int, reference: Decimal, spread: Decimal = ZERO) -> bool:
+    """Whether ``number`` is ``reference`` (give or take ``spread``) rounded or truncated to ``decimals`` places."""
+    unit = _UNIT.get(decimals) or Decimal(1).scaleb(-decimals)
+    gap = reference - number
+    if abs(gap) <= unit / 2 + spread:
+        return True
+    away = (number or reference).copy_sign(Decimal(1))  # the direction truncation drops digits from
+    return ZERO <= gap * away < unit + spread
 
 
 @dataclass(frozen=True)
 class Tolerance:
-    """How far a written value may lie from a reference and still agree with it.
+    """The acceptance rule of one check: written precision, or a problem's or user's ``rtol``/``atol``.
 
-    By default it follows the written precision: d decimals allow 1.5·10⁻ᵈ, but never more than
-    the larger of 0.5 % of the reference and half a unit of the problem's display precision.
-    ``rtol``/``atol`` (from the command line or the problem's ``tolerance``) replace that rule.
+    ``display_decimals`` is how values computed for the student are shown; ``min_significant`` is the
+    fewest significant figures a plain number must have to be more than *imprecise*.
     """
 
     display_decimals: int
     rtol: Decimal | None = None
     atol: Decimal | None = None
+    min_significant: int = DEFAULT_MIN_SIGNIFICANT
 
-    def allowed(self, decimals: int | None, reference: Decimal) -> Decimal:
-        size = abs(reference)
+    def window(self, decimals: int | None, reference: Decimal) -> Decimal:
+        """How far a value written with ``decimals`` places may lie from ``reference``."""
         if self.rtol is not None or self.atol is not None:
-            return max(self.atol or Decimal(0), (self.rtol or Decimal(0)) * size)
+            return max(self.atol or ZERO, (self.rtol or ZERO) * abs(reference))
         if decimals is None:
-            return EXACT_SLACK * max(size, Decimal(1))
-        written = _WRITTEN.get(decimals)
-        if written is None:
-            written = Decimal(15).scaleb(-decimals - 1)
-        cap = size * _HALF_PERCENT
-        half_unit = _WRITTEN_HALF_UNIT[self.display_decimals]
-        return min(written, cap if cap > half_unit else half_unit)
+            return EXACT_SLACK * max(abs(reference), Decimal(1))
+        found = _WINDOW.get(decimals)
+        return found if found is not None else Decimal(15).scaleb(-decimals - 1)
+
+    def judge(self, number: Decimal, decimals: int | None, significant: int | None, reference: Decimal,
+              spread: Decimal = ZERO) -> Agreement | None:
+        """``AGREES``, ``IMPRECISE`` or None (no agreement), ``spread`` widening the window."""
+        gap = abs(number - reference)
+        if gap > self.window(decimals, reference) + spread:
+            return None
+        if decimals is None or significant is None or significant >= self.min_significant or gap == 0:
+            return Agreement.AGREES
+        return Agreement.IMPRECISE if agrees_to_digits(number, decimals, reference, spread) else None
 
     def agrees(self, number: Decimal, decimals: int | None, reference: Decimal) -> bool:
-        return abs(number - reference) <= self.allowed(decimals, reference)
-
-
-#: 1.5·10⁻ᵈ for the usual written precisions, and half a unit of each display precision.
-_WRITTEN = {d: Decimal(15).scaleb(-d - 1) for d in range(-10, 41)}
-_WRITTEN_HALF_UNIT = {d: Decimal(5).scaleb(-d - 1) for d in range(0, 31)}
-
-
-def matches_mistake(number: Decimal, decimals: int | None, variant: Decimal) -> bool:
-    """A wrong value matches a mistake variant within 2.5 units of its last place, at most 1 %."""
-    if decimals is None:
-        return abs(number - variant) <= EXACT_SLACK * max(abs(variant), Decimal(1))
-    allowed = min(Decimal(25).scaleb(-decimals - 1), max(abs(variant) * _ONE_PERCENT, EXACT_SLACK))
-    return abs(number - variant) <= allowed
-
-
-def all_agree(agrees, cells: list[int], read: list[Written], reference: list[Decimal]) -> bool:
-    """Every written cell agrees with its reference."""
-    return all(agrees(w.number, w.decimals, reference[c]) for c, w in zip(cells, read))
-
-
-def proportional(agrees, cells: list[int], read: list[Written], reference: list[Decimal]) -> bool:
-    """The written cells are one non-zero multiple of the reference (read from its largest cell)."""
-    largest = max(range(len(cells)), key=lambda i: abs(reference[cells[i]]))
-    if reference[cells[largest]] == 0 or read[largest].number == 0:
-        return False
-    factor = read[largest].number / reference[cells[largest]]
-    return all(agrees(w.number, w.decimals, factor * reference[c]) for c, w in zip(cells, read))
-
+        """Within the window (whatever the number of figures): the test a mistake variant is matched by."""
+        return abs(number - reference) <= self.window(decimals, reference)
