@@ -55,7 +55,7 @@ def file_table(report: FileReport) -> RenderableType:
         if result is first:
             key.append(" ◀ first error", style="bold red")
         table.add_row(key, result.given, result.expected, Text(LABELS[result.verdict], STYLES[result.verdict]),
-                      explanation(result))
+                      Text(explanation(result)))
     lines = [Text(score_line(report))]
     lines += [Text(f"Throughout: {p.diagnosis} [{p.mistake}: {', '.join(p.keys)}]") for p in report.patterns]
     return Group(table, *lines)

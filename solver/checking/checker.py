@@ -33,7 +33,7 @@ from solver.checking.answer_cells import cells_of, given_text, prefixes, raw_cel
 from solver.checking.diagnosis import Variant, candidates, resolve
 from solver.checking.formula_answers import ONLY_HERE, FormulaNames, Functions, read_whole_formula
 from solver.checking.results import FileReport, Result
-from solver.checking.tolerance import ZERO, Agreement, Tolerance
+from solver.checking.tolerance import COUNT, ZERO, Agreement, Tolerance
 from solver.checking.working import Formula, Working, compile_cell
 from solver.checking.working_text import WorkingText, rounded
 from solver.derivation.model import Derivation, Mistake, Quantity, Step
@@ -151,8 +151,8 @@ class CheckPlan:
         work = Working(self.base, self.spreads, self.producers)
         wrong: list[tuple[Result, list[Mistake]]] = []
         with localcontext(NUMERIC):
-            for compiled in self.steps:
-                given = groups.get(compiled.step.key.lower())
+            for key, compiled in by_key.items():
+                given = groups.get(key)
                 if given is None:
                     for slot, formula in zip(compiled.slots, compiled.cells):
                         work.carry(slot, formula)
@@ -187,16 +187,16 @@ class CheckPlan:
                       wrong: list) -> Result:
         """The common case, kept fast: one plain number written for a scalar step."""
         slot, cell = compiled.slots[0], compiled.cells[0]
-        significant = significant_figures(number)
         judge = self.tolerance.judge
-        agreement = judge(number, decimals, significant, compiled.exact[0])
+        agreement = judge(number, decimals, COUNT, compiled.exact[0])
         result = Result(entry.written_key, compiled.step.key, "correct", str(entry.value), compiled.expected[0],
                         order=(compiled.position, 0))
+        work.write(slot, number, decimals)  # the step's own formula and variants never read its slot
         if agreement is not None:
             if agreement is Agreement.IMPRECISE:
-                result.verdict, result.reason = "imprecise", self._too_few(significant)
-            work.write(slot, number, decimals)
+                result.verdict, result.reason = "imprecise", self._too_few(significant_figures(number))
             return result
+        significant = significant_figures(number)
         written = Written(result.given, number=number, decimals=decimals, significant=significant)
         mine = work.evaluate(cell)
         spread = work.spread(cell) if mine is not None else ZERO
@@ -211,10 +211,10 @@ class CheckPlan:
         if result.verdict in ("wrong", "follows_through"):
             self._explain(result, compiled, [0], [written], [mine], work)
         if result.verdict == "wrong":
-            found = candidates(compiled.variants, [0], [written], work, self.tolerance, [mine if mine is not None else compiled.exact[0]],
-                               [spread], compiled.exact)
+            reference = mine if mine is not None else compiled.exact[0]
+            found = candidates(compiled.variants, [0], [written], work, self.tolerance, [reference], [spread],
+                               compiled.exact)
             wrong.append((result, found))
-        work.write(slot, number, decimals)
         if result.verdict == "wrong" or slipped:
             work.tainted.add(slot)
         return result

@@ -16,6 +16,8 @@ from enum import Enum
 EXACT_SLACK = Decimal("1e-40")
 DEFAULT_MIN_SIGNIFICANT = 2
 ZERO = Decimal(0)
+#: As ``significant``: count the significant figures of the number itself (a plain number, as written).
+COUNT = -1
 
 
 class Agreement(Enum):
@@ -73,10 +75,16 @@ class Tolerance:
 
     def judge(self, number: Decimal, decimals: int | None, significant: int | None, reference: Decimal,
               spread: Decimal = ZERO) -> Agreement | None:
-        """``AGREES``, ``IMPRECISE`` or None (no agreement), ``spread`` widening the window."""
+        """``AGREES``, ``IMPRECISE`` or None (no agreement), ``spread`` widening the window.
+
+        ``significant`` is the number's significant figures as written (``COUNT``: count them from the
+        number), or None for a value not written as a plain number (an expression), which has no count.
+        """
         gap = abs(number - reference)
         if gap > self.window(decimals, reference) + spread:
             return None
+        if significant == COUNT:
+            significant = len(number.as_tuple().digits) if number else 0
         if decimals is None or significant is None or significant >= self.min_significant or gap == 0:
             return Agreement.AGREES
         return Agreement.IMPRECISE if agrees_to_digits(number, decimals, reference, spread) else None

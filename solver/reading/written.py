@@ -88,7 +88,7 @@ def plain_number(value) -> tuple[Decimal, int | None] | None:
         return (Decimal(value), 0) if abs(value).bit_length() <= MAX_INTEGER_BITS else None
     if kind is FloatText:
         text = value.replace("_", "")
-    elif isinstance(value, str) and not isinstance(value, FloatText) and _PLAIN.match(value):
+    elif isinstance(value, str) and _PLAIN.match(value):
         text = value.strip()
     else:
         return None
