@@ -187,11 +187,14 @@ class CheckPlan:
                       wrong: list) -> Result:
         """The common case, kept fast: one plain number written for a scalar step."""
         slot, cell = compiled.slots[0], compiled.cells[0]
-        judge = self.tolerance.judge
-        agreement = judge(number, decimals, COUNT, compiled.exact[0])
-        result = Result(entry.written_key, compiled.step.key, "correct", str(entry.value), compiled.expected[0],
+        text = str(entry.value)
+        result = Result(entry.written_key, compiled.step.key, "correct", text, compiled.expected[0],
                         order=(compiled.position, 0))
         work.write(slot, number, decimals)  # the step's own formula and variants never read its slot
+        if decimals is not None and self.tolerance.plainly_agrees(number, decimals, compiled.exact[0], text):
+            return result
+        judge = self.tolerance.judge
+        agreement = judge(number, decimals, COUNT, compiled.exact[0])
         if agreement is not None:
             if agreement is Agreement.IMPRECISE:
                 result.verdict, result.reason = "imprecise", self._too_few(significant_figures(number))
