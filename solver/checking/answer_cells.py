@@ -215,6 +215,8 @@ def _points_named(points: list, step: Step | None) -> list[str] | str:
     """The labels of points given by their coordinates."""
     if step is None or not step.label_coordinates:
         return "expected a list of point names"
+    if len(points) > len(step.labels):
+        return f"{len(points)} points given; the problem has {len(step.labels)}"
     names = []
     for point in points:
         if not isinstance(point, list) or len(point) != len(step.label_coordinates[0]):

@@ -19,7 +19,7 @@ import sympy
 from solver.checking.working import Formula
 from solver.derivation.model import Derivation, Step
 from solver.errors import InputError
-from solver.maths.evaluate import DECIMAL, compile_formula
+from solver.maths.evaluate import DECIMAL, compile_formula, tree_size
 from solver.maths.matrix_calculus import cells as cells_of_formula
 from solver.maths.numbers import NUMERIC
 from solver.maths.symbolic_equality import symbolically_equal
@@ -30,6 +30,9 @@ from solver.reading.written import MAX_TEXT, Written, unwrapped, with_products
 POINTS = 3
 NUDGE = Decimal("0.001")
 AGREEMENT = Decimal("1e-30")
+#: Largest element (tree nodes) of a formula over whole vectors and matrices: products of large
+#: matrices written out element by element grow exponentially, and are refused rather than compared.
+MAX_ELEMENT_NODES = 4000
 ONLY_HERE = ("This formula gives the right number only at this problem's values: as a function of the givens "
              "(labels, inputs, weights) it is not the answer.")
 
@@ -105,6 +108,8 @@ def read_whole_formula(names: FormulaNames, position: int, step: Step, text: str
         return error.message
     except (TypeError, ValueError, AttributeError, NotImplementedError):
         return "cannot read this formula"
+    if any(tree_size(element, MAX_ELEMENT_NODES) > MAX_ELEMENT_NODES for element in matrix):
+        return "this formula is too large to compare element by element"
     rows, cols = step.shape
     if matrix.shape == step.shape or (1 in matrix.shape and step.is_vector and len(matrix) == len(step.cells)):
         chosen = list(range(len(step.cells)))
