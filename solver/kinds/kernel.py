@@ -25,7 +25,7 @@ from solver.kinds.kernel_classifier import classify
 from solver.kinds.kernel_problem import KernelProblem, read_problem
 from solver.kinds.svm_steps import latex_name
 from solver.maths import gram
-from solver.maths.display import product_of, sum_of
+from solver.maths.display import product_of, sum_of, textbook_order
 from solver.maths.iverson import at_least, yes_no
 from solver.maths.notation import Notation, subscript
 from solver.maths.numbers import NUMERIC
@@ -117,11 +117,11 @@ class KernelWriter:
                 latex = letter if d == 1 else f"{letter}_{{{k}}}"
                 mapping[s] = self.b.display_symbol(f"kernel_{name}", Notation(text, latex, name))
         with sympy.evaluate(False):
-            return expr.xreplace(mapping)
+            return textbook_order(expr.xreplace(mapping))
 
     def _map_display(self, symbols) -> sympy.Basic:
         fm = self.p.feature_map
-        replaced = [f.xreplace(dict(zip(self.p.x, symbols))) for f in fm]
+        replaced = [textbook_order(f.xreplace(dict(zip(self.p.x, symbols)))) for f in fm]
         return replaced[0] if len(replaced) == 1 else components(*replaced)
 
     # --- the feature map -----------------------------------------------------------------------
@@ -263,10 +263,11 @@ class KernelWriter:
                 certificate = gram.certificate([[v.approx for v in row] for row in entries], SLACK)
         k = len(certificate.pivots)
         flat = list(K.cells)
-        d = self.b.step("pivots", Notation("d", "d", "d"), gram.ldl_of(K.symbol, 0),
+        whole = self.b.display_symbol("K", Notation("K", "K", "K"))  # the factorisation, not a line of numbers
+        d = self.b.step("pivots", Notation("d", "d", "d"), gram.ldl_of(whole, 0),
                         [gram.ldl_pivot(i, n, *flat) for i in range(1, k + 1)] if k > 1
                         else gram.ldl_pivot(1, n, *flat))
-        self.b.step("L", Notation("L", "L", "L"), gram.ldl_of(K.symbol, 1),
+        self.b.step("L", Notation("L", "L", "L"), gram.ldl_of(whole, 1),
                     [[gram.ldl_lower(i, j, n, *flat) if j < i else (1 if i == j else 0) for j in range(1, k + 1)]
                      for i in range(1, k + 1)])
         if certificate.is_psd:
@@ -300,8 +301,9 @@ class KernelWriter:
                                 product_of([transposed, K.symbol, c.symbol]), sum(terms, sympy.S.Zero))
         self.b.step("psd", Notation("PSD", r"\mathrm{PSD}", "psd"), at_least(quadratic.symbol, 0),
                     at_least(quadratic.cells[0], 0))
-        members = ", ".join(f"{ci}·{name}" for ci, name in zip(certificate.witness, names) if ci)
-        self.b.note(f"c puts weights ({members}) on the points; PSD = 0 means no.")
+        members = " + ".join(f"{ci}·φ({name})" for ci, name in zip(certificate.witness, names) if ci)
+        self.b.note(f"With c = ", Value(c), f": cᵀKc = ", Value(quadratic),
+                    f" < 0, but it would be ‖{members}‖² ≥ 0 if K were a kernel. PSD = 0 means no.".replace("-", "−"))
         return certificate
 
     # --- the mean in feature space ------------------------------------------------------------
