@@ -302,7 +302,7 @@ class KernelSVMWriter:
         self.b.section("Classifying the query points")
         for query in self.p.queries:
             kernel_row = [self.w._kernel_cell(name, query.name) for name in self.names]
-            notation = Notation(f"k_{query.name}", f"k_{{{latex_name(query.name)}}}", f"k_{query.name}")
+            notation = Notation(f"k_{query.name}", f"k^{{({latex_name(query.name)})}}", f"k_{query.name}")
             xi = self.w.xi
             row = self.b.step(f"K.{query.name}", notation,
                               self.w.kernel_of(xi, self.w.x[query.name].symbol), [kernel_row])

@@ -156,8 +156,8 @@ class NetworkWriter:
             fn.set_builder(P, sympy.Ne(sympy.Function("out")(P), sympy.Function("t")(P), evaluate=False)),
             [[differs(outputs[p].cells[0], self.target[p].cells[0]) for p in names]], labels=names)
         count = sum(wrong.cells, sympy.S.Zero)
-        self.b.step("agrees", Notation("agrees", r"\mathrm{agrees}", "agrees"),
-                    is_equal(sympy.Function("count")(wrong.symbol), 0), is_equal(count, 0))
+        size = self.b.display_symbol("|wrong|", Notation("|wrong|", r"\lvert \mathrm{wrong} \rvert", "count_wrong"))
+        self.b.step("agrees", Notation("agrees", r"\mathrm{agrees}", "agrees"), is_equal(size, 0), is_equal(count, 0))
         if wrong.members():
             self.b.note(f"The network misclassifies {', '.join(wrong.members())}: agrees = 0 (no).")
         else:
@@ -166,12 +166,12 @@ class NetworkWriter:
 
     def _truth_table(self, names: list[str]) -> None:
         net = self.n
-        header = [*net.inputs, *(u.name for u in net.units), "target", ""]
+        header = ["Point", *net.inputs, *(u.name for u in net.units), "target", ""]
         rows = []
         for name in names:
             point = next(p for p in net.points if p.name == name)
             out = self.values[(net.output.name, name)]
-            row = [*(_text(v) for v in point.x), *(Value(self.values[(u.name, name)]) for u in net.units),
+            row = [name, *(_text(v) for v in point.x), *(Value(self.values[(u.name, name)]) for u in net.units),
                    Value(self.target[name]), "✓" if out.values[0].approx == point.target else "✗"]
             rows.append(tuple(row))
         self.b.table("Truth table", tuple(header), rows)

@@ -23,7 +23,7 @@ from solver.errors import InputError
 from solver.kinds import network_mistakes as mistakes
 from solver.kinds.network import NetworkWriter, activate
 from solver.kinds.network_problem import Network
-from solver.maths.display import textbook_order
+from solver.maths.display import minus, product_of, textbook_order
 from solver.maths.iverson import is_equal
 from solver.maths.notation import Notation
 from solver.maths.piecewise_linear import PiecewiseLinear, TooManyPieces, combine
@@ -211,8 +211,8 @@ class FunctionWriter:
         if target.corners is not None:
             xs = [sympy.Rational(x) for x, _ in target.corners]
             ys = [sympy.Rational(y) for _, y in target.corners]
-            self.cx = self.b.given("corners.x", Notation("cₓ", "c_{x}", "corners_x"), [xs])
-            self.cy = self.b.given("corners.y", Notation("c_y", "c_{y}", "corners_y"), [ys])
+            self.cx = self.b.given("corners.x", Notation("cₓ", "{c_{x}}", "corners_x"), [xs])
+            self.cy = self.b.given("corners.y", Notation("c_y", "{c_{y}}", "corners_y"), [ys])
             self.low_symbol, self.high_symbol = self.cx.cells[0], self.cx.cells[-1]
             self.b.note("The target g runs through the corners (cₓ, c_y) in order, straight between them"
                         + (" (an x given twice is a jump; at a jump either side's value is accepted)"
@@ -345,9 +345,9 @@ class FunctionWriter:
         shape = lambda cells: [cells] if len(cells) > 1 else cells[0]
         display = lambda cells: vector_of(*cells) if len(cells) > 1 else cells[0]
         self.b.section("The target's pieces")
-        ts = self.b.step("target.slopes", Notation("s_g", r"\mathbf{s}_{g}", "target_slopes"), display(slopes),
+        ts = self.b.step("target.slopes", Notation("s_g", r"{\mathbf{s}_{g}}", "target_slopes"), display(slopes),
                          shape(slopes))
-        tc = self.b.step("target.intercepts", Notation("c_g", r"\mathbf{c}_{g}", "target_intercepts"),
+        tc = self.b.step("target.intercepts", Notation("c_g", r"{\mathbf{c}_{g}}", "target_intercepts"),
                          display(intercepts), shape(intercepts))
         rows = [(f"({_text(a)}, {_text(b)})", Math(_affine(self.g.pieces[self.g.piece_index((a + b) / 2)])))
                 for a, b in where]
@@ -467,7 +467,12 @@ def _corner_index(corners, low: Fraction) -> int:
 def _affine(piece) -> sympy.Basic:
     """slope·x + intercept, written as a textbook would."""
     x = sympy.Symbol("x")
-    return textbook_order(sympy.Rational(piece.slope) * x + sympy.Rational(piece.intercept))
+    slope, intercept = sympy.Rational(piece.slope), sympy.Rational(piece.intercept)
+    if slope == 0:
+        return intercept
+    term = x if abs(slope) == 1 else product_of([abs(slope), x])
+    term = minus(term) if slope < 0 else term
+    return term if intercept == 0 else sympy.Add(term, intercept, evaluate=False)
 
 
 def _text(value) -> str:
