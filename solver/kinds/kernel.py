@@ -138,8 +138,12 @@ class KernelWriter:
             variants = [mistakes.without_surds(f) for f in formulas]
             wrong = mistakes.missing_sqrt2(variants) if variants != formulas else []
             notation = Notation(f"φ({point.name})", rf"\varphi({latex_name(point.name)})", f"phi_{point.name}")
-            self.phi[point.name] = self.b.step(f"phi.{point.name}", notation, display,
-                                               [formulas] if len(formulas) > 1 else formulas[0], mistakes=wrong)
+            try:
+                self.phi[point.name] = self.b.step(f"phi.{point.name}", notation, display,
+                                                   [formulas] if len(formulas) > 1 else formulas[0], mistakes=wrong)
+            except InputError as error:
+                raise error.within("feature_map") from None
+            _check_size(self.phi[point.name], "feature_map")
 
     # --- the Gram matrix -----------------------------------------------------------------------
 
@@ -166,7 +170,12 @@ class KernelWriter:
         sqrt2 = self._sqrt2_variant(names, from_kernel)
         if sqrt2 is not None:
             wrong.insert(0, sqrt2)
-        self.K = self.b.step("K", Notation("K", "K", "K"), gram_entries(entry), rows, mistakes=wrong)
+        where = "kernel" if from_kernel else "feature_map"
+        try:
+            self.K = self.b.step("K", Notation("K", "K", "K"), gram_entries(entry), rows, mistakes=wrong)
+        except InputError as error:
+            raise error.within(where) from None
+        _check_size(self.K, where)
         if from_kernel and p.feature_map is not None:
             self._kernel_is_inner_product(names)
         if n == 1:
@@ -333,6 +342,17 @@ class KernelWriter:
                     "computed from K alone, without φ.")
         if certificate is None or not certificate.is_psd:
             self.b.note("K is not a valid kernel, so there is no feature space and this ‖μ_φ‖ is only a formula's value.")
+
+
+#: Largest size of a mapped coordinate or Gram entry: the numerical solvers work in floating point.
+MAX_VALUE = Decimal(10) ** 100
+
+
+def _check_size(step: Step, where: str) -> None:
+    largest = max(abs(v.approx) for v in step.values)
+    if largest > MAX_VALUE:
+        raise InputError(f"{step.key} has an entry of about 10^{largest.adjusted()}; values up to 10^100 are "
+                         "handled here (smaller coordinates or a lower degree)", path=where)
 
 
 class inner(sympy.Function):

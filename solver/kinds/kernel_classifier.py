@@ -304,7 +304,7 @@ class KernelSVMWriter:
             kernel_row = [self.w._kernel_cell(name, query.name) for name in self.names]
             notation = Notation(f"k_{query.name}", f"k^{{({latex_name(query.name)})}}", f"k_{query.name}")
             xi = self.w.xi
-            row = self.b.step(f"K.{query.name}", notation,
+            row = self.b.step(f"kernel.{query.name}", notation,
                               self.w.kernel_of(xi, self.w.x[query.name].symbol), [kernel_row])
             bare = self._support_sum(list(row.cells), optimum)
             f = self.b.step(f"f.{query.name}", Notation(f"f({query.name})", f"f({latex_name(query.name)})",

@@ -124,17 +124,17 @@ class NetworkWriter:
                 z, bare = self.pre_activation(unit, point.name)
                 formula = activate(unit, z, net)
                 wrong = []
-                if unit.activation != "identity":
-                    wrong.append(mistakes.activation_missing(z, unit.activation))
-                if unit.bias != 0:
-                    wrong.append(mistakes.threshold_as_bias(
-                        activate(unit, sympy.Add(bare, -self.bias[unit.name].symbol), net)))
                 if unit.activation in _OTHER_AT_ZERO:
                     convention = net.step_at_zero if unit.activation == "step" else net.sign_at_zero
                     for other in _OTHER_AT_ZERO[unit.activation]:
                         if other != convention:
                             wrong.append(mistakes.value_at_zero(activate(unit, z, net, sympy.sympify(other)),
                                                                 unit.activation, _text(convention)))
+                if unit.activation != "identity":
+                    wrong.append(mistakes.activation_missing(z, unit.activation))
+                if unit.bias != 0:
+                    wrong.append(mistakes.threshold_as_bias(
+                        activate(unit, sympy.Add(bare, -self.bias[unit.name].symbol), net)))
                 step = self.b.step(self.key(unit, point.name), unit_notation(unit.name, point.name), formula, formula,
                                    mistakes=wrong)
                 self.values[(unit.name, point.name)] = step
