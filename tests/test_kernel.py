@@ -341,3 +341,13 @@ def test_absurd_gram_entries_are_refused_quickly(kernel, tmp_path):
                     f'{{ x = [1000000, 1000000], y = -1 }}]\nkernel = {kernel}\n', encoding="utf-8")
     result = run_solver("kernel", str(path), timeout=60)
     assert result.returncode == 2 and "huge.toml: kernel" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_readme_example_of_a_kernel_file_solves():
+    from conftest import ROOT
+
+    blocks = [b.split("\n```")[0] for b in (ROOT / "README.md").read_text(encoding="utf-8").split("```toml\n")[1:]]
+    examples = [b for b in blocks if 'kind = "kernel"' in b]
+    assert len(examples) == 1
+    d = solve(examples[0])
+    assert value(d, "f.Q") == 1 and value(d, "b") == 0

@@ -342,3 +342,13 @@ def test_many_breakpoints_are_bounded():
     lines.append('[target]\ncorners = [[0, 0], [1, 0]]')
     with pytest.raises(InputError, match="pieces"):
         solve("\n".join(lines) + "\n")
+
+
+def test_readme_example_of_a_network_file_solves():
+    from conftest import ROOT
+
+    blocks = [b.split("\n```")[0] for b in (ROOT / "README.md").read_text(encoding="utf-8").split("```toml\n")[1:]]
+    examples = [b for b in blocks if 'kind = "network"' in b]
+    assert len(examples) == 1
+    d = solve(examples[0])
+    assert value(d, "agrees") == 1 and value(d, "out.A") == sympy.Rational(1, 2)

@@ -400,7 +400,7 @@ class FunctionWriter:
                             sup_error(*low_high), sympy.Max(*formulas, evaluate=False) if len(formulas) > 1 else formulas[0])
         if error.values[0].exact != sympy.Rational(largest):
             raise RuntimeError("the largest error's formula differs from the exact largest error")
-        best = next(c for c in candidates if c[2] == largest)
+        best = min((c for c in candidates if c[2] == largest), key=lambda c: c[1])
         self.b.step("max_error_at", Notation("x*", r"x^{*}", "max_error_at"),
                     self._point_symbol(best[1], breakpoints), self._point_symbol(best[1], breakpoints))
         self.b.step("agrees", Notation("agrees", r"\mathrm{agrees}", "agrees"), is_equal(error.symbol, 0),
