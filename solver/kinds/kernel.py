@@ -12,6 +12,7 @@ points when they are rational (:mod:`~solver.kinds.svm_steps`), else the dual on
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal, localcontext
 from fractions import Fraction
 
@@ -30,6 +31,9 @@ from solver.maths.iverson import at_least, yes_no
 from solver.maths.notation import Notation, subscript
 from solver.maths.numbers import NUMERIC
 from solver.reading.problem_file import Doc
+
+#: Most monomials in the polynomial kernel's "missing √2" variant (2-D, degree 2 has 6; 8-D, degree 6 has 3003).
+MAX_VARIANT_MONOMIALS = 100
 
 #: Slack of the 60-digit LDLᵀ of a Gram matrix with irrational entries (an RBF kernel).
 SLACK = Decimal("1e-40")
@@ -195,7 +199,9 @@ class KernelWriter:
                      for i in range(len(names)) for j in range(len(names))]
             return mistakes.missing_sqrt2(cells)[0]
         kernel = p.kernel
-        if kernel is not None and kernel.type == "polynomial" and (kernel.degree > 1 and (p.dimension > 1 or kernel.c != 0)):
+        small = kernel is not None and kernel.type == "polynomial" and \
+            math.comb(p.dimension + kernel.degree, kernel.degree) <= MAX_VARIANT_MONOMIALS
+        if small and kernel.degree > 1 and (p.dimension > 1 or kernel.c != 0):
             wrong = mistakes.polynomial_without_multinomials(p.x, p.y, kernel.degree, kernel.c)
             cells = []
             for a in names:
