@@ -16,7 +16,8 @@ from solver.errors import InputError
 from solver.kinds import catalog
 from solver.maths.piecewise_linear import PiecewiseLinear, combine
 
-NETWORK_BUILTINS = ["network-tent", "network-tent-wrong", "network-pulse", "network-xor-step", "network-two-lines"]
+NETWORK_BUILTINS = ["network-tent", "network-tent-wrong", "network-pulse", "network-xor-step", "network-two-lines",
+                    "network-triangle"]
 
 
 def value(derivation, key):
@@ -121,6 +122,41 @@ corners = [[0, 0], [0.5, 1], [1, 0]]
 '''
     d = solve(text)
     assert value(d, "slopes") == (2, -2) and value(d, "agrees") == 1
+
+
+def test_triangle_region_agrees_on_every_cell(loaded):
+    d = loaded["network-triangle"]
+    # Three lines in general position cut the plane into 1 + 3 + 3 = 7 cells.
+    notes = " ".join(str(f) for s in d.sections for n in s.notes for f in n)
+    assert "(3 lines) cut the plane into 7 cells" in notes
+    assert value(d, "agrees") == 1 and value(d, "out.A") == 1 and value(d, "out.B") == 0
+
+
+def _in_triangle(x1, x2):
+    return (x1 >= 0) & (x2 >= 0) & (x1 + x2 <= 2)
+
+
+@pytest.mark.parametrize("bias, differs", [("-2.5", False), ("-1.5", True), ("-0.5", True), ("-3.5", True)])
+def test_regions_against_a_fine_grid(bias, differs):
+    import tomllib
+
+    text = (catalog.problems_dir() / "network-triangle.toml").read_text("utf-8").replace("bias = -2.5", f"bias = {bias}")
+    d = solve(text)
+    data = tomllib.loads(text)
+    g = np.linspace(-4, 4, 801) + 1e-3  # off the lines
+    x1, x2 = np.meshgrid(g, g)
+    values = {"x1": x1, "x2": x2}
+    for unit in data["units"]:
+        z = sum(float(w) * values[s] for s, w in unit["weights"].items()) + float(unit.get("bias", 0))
+        values[unit["name"]] = np.where(z > 0, 1.0, np.where(z < 0, 0.0, 1.0))
+    wrong = values["out"] != _in_triangle(x1, x2).astype(float)
+    assert bool(wrong.any()) == differs
+    assert value(d, "agrees") == (0 if differs else 1)
+    for name in (q.key.split(".", 1)[1] for q in d.givens if q.key.startswith("x.W")):
+        w1, w2 = (float(v.approx) for v in d.by_key[f"x.{name}".lower()].values)
+        z = [w1, w2, 2 - w1 - w2]
+        out = 1.0 if sum(1.0 if v > 0 else 0.0 for v in z) + float(bias) > 0 else 0.0
+        assert out != float(_in_triangle(w1, w2)), name  # every witness really is misclassified
 
 
 # --- against dense numeric evaluation on a fine grid ----------------------------------------------
@@ -310,7 +346,30 @@ BAD = [
     ('inputs = ["x"]', 'inputs = ["x"]\nlayout = "out_in"', "layout"),
     ('inputs = ["x"]', 'inputs = ["x"]\npoints = [{ x = [1, 2] }]', "points[1].x"),
     ('inputs = ["x"]', 'inputs = ["x"]\npoints = [{ x = 1, class = 1 }]', "not both"),
+    ('inputs = ["x"]', 'inputs = ["x"]\noutside = 1', "outside"),
+    ('[target]\ncorners = [[0, 0], [1, 1]]\n', '[[regions]]\nclass = 1\npolygon = [[0, 0], [1, 0], [0, 1]]\n',
+     "regions"),
 ]
+
+REGION_BASE = (catalog.problems_dir() / "network-triangle.toml").read_text("utf-8")
+BAD_REGIONS = [
+    ("polygon = [[0, 0], [2, 0], [0, 2]]", "polygon = [[0, 0], [2, 0]]", "regions[1].polygon"),
+    ("polygon = [[0, 0], [2, 0], [0, 2]]", "polygon = [[0, 0], [1, 1], [2, 2]]", "no area"),
+    ("polygon = [[0, 0], [2, 0], [0, 2]]", "polygon = [[0, 0], [2, 0], [0, 0]]", "repeated"),
+    ("polygon = [[0, 0], [2, 0], [0, 2]]", 'polygon = [[0, 0], [2, 0], ["sqrt(2)", 2]]', "regions[1].polygon[3]"),
+    ('name = "right"\nactivation = "step"', 'name = "right"\nactivation = "relu"', "regions: regions are checked"),
+]
+
+
+@pytest.mark.parametrize("old, new, expected", BAD_REGIONS, ids=[b[2] for b in BAD_REGIONS])
+def test_bad_region_files_exit_2_with_one_line(old, new, expected, tmp_path):
+    assert old in REGION_BASE
+    path = tmp_path / "bad.toml"
+    path.write_text(REGION_BASE.replace(old, new, 1), encoding="utf-8")
+    result = run_solver("network", str(path))
+    assert result.returncode == 2, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0], result.stderr
 
 
 @pytest.mark.parametrize("old, new, expected", BAD, ids=[b[2] for b in BAD])

@@ -10,12 +10,15 @@ truth table.  The problem file is read in :mod:`~solver.kinds.network_problem`.
 
 from __future__ import annotations
 
+import dataclasses
+from fractions import Fraction
+
 import sympy
 
 from solver.derivation.builder import Builder
 from solver.derivation.model import Derivation, Quantity, Step, Value
 from solver.kinds import network_mistakes as mistakes
-from solver.kinds.network_problem import OUTPUT_KEY, Network, Unit, read_network
+from solver.kinds.network_problem import OUTPUT_KEY, Network, Point, Unit, read_network
 from solver.kinds.svm_steps import latex_name
 from solver.maths import functions as fn
 from solver.maths.display import product_of, sum_of
@@ -143,6 +146,29 @@ class NetworkWriter:
                                 + (f"{unit.activation}(0) = {_text(net.step_at_zero if unit.activation == 'step' else net.sign_at_zero)}"
                                    if unit.activation != "relu" else "ReLU(0) = 0") + " decides its output.")
 
+    # --- target regions ------------------------------------------------------------------------
+
+    def regions(self, result) -> None:
+        """The target regions, and what the exact check over every cell found."""
+        net = self.n
+        self.b.section("The target regions")
+        rows = [(f"R{k}", _text(region.cls), ", ".join(f"({_text(x)}, {_text(y)})" for x, y in region.polygon))
+                for k, region in enumerate(net.regions, start=1)]
+        rows.append(("elsewhere", _text(net.outside), ""))
+        self.b.table("Regions (closed polygons; the first that holds a point gives its class)",
+                     ("Region", "Class", "Vertices"), rows)
+        lines = len(result.lines)
+        self.b.note(f"The units' lines and the polygons' edges ({lines} line{'s' * (lines != 1)}) cut the plane into "
+                    f"{result.cells} cells; on each the network's class and the target's are constant, so one exact "
+                    "check at a point inside each cell decides them all (on the lines themselves the class is a "
+                    "convention, and is not compared).")
+        if result.differing:
+            shown = [p for p in self.n.points if p.name.startswith("W")][: len(result.differing)]
+            self.b.note(f"The network differs from the target on {result.differing_cells} of the {result.cells} cells; "
+                        f"{', '.join(p.name for p in shown)} below lie inside such cells.")
+        else:
+            self.b.note("The network agrees with the target on every cell; R-points below show one cell of each class.")
+
     # --- classification ------------------------------------------------------------------------
 
     def classification(self) -> None:
@@ -188,9 +214,17 @@ def build(doc: Doc, problem_name: str, decimals: int) -> Derivation:
     from solver.kinds.network_function import FunctionWriter
 
     network = read_network(doc)
+    result = None
+    if network.regions:
+        from solver.kinds import network_regions
+
+        result = network_regions.check(network)
+        network = _with_region_points(network, result)
     builder = Builder()
     writer = NetworkWriter(network, builder)
     writer.givens()
+    if result is not None:
+        writer.regions(result)
     writer.point_givens()
     writer.evaluate_points()
     if network.target is not None:
@@ -199,6 +233,25 @@ def build(doc: Doc, problem_name: str, decimals: int) -> Derivation:
         writer.classification()
     return builder.build(problem=problem_name, kind="network", title=doc.text("title"), decimals=decimals,
                          description=(_describe(network),))
+
+
+def _with_region_points(network: Network, result) -> Network:
+    """The listed points with their regions' classes, and points inside the cells where the network
+    differs from the target (W1, …), or one inside a cell of each class when it agrees (R1, …)."""
+    from solver.kinds.network_regions import MAX_WITNESSES, target_class
+
+    points = [Point(p.name, p.x, target_class(network, p.x)) for p in network.points]
+    taken = {p.name.lower() for p in points}
+    extra = ([(point, wanted) for point, _, wanted in result.differing[:MAX_WITNESSES]] if result.differing
+             else list(result.representatives))
+    letter = "W" if result.differing else "R"
+    number = 1
+    for point, wanted in extra:
+        while f"{letter}{number}".lower() in taken:
+            number += 1
+        taken.add(f"{letter}{number}".lower())
+        points.append(Point(f"{letter}{number}", point, Fraction(wanted)))
+    return dataclasses.replace(network, points=tuple(points))
 
 
 def _describe(network: Network) -> str:
@@ -210,7 +263,9 @@ def _describe(network: Network) -> str:
              f"{'s' * (len(network.inputs) != 1)}"]
     if network.target is not None:
         parts.append(f"target: a function on [{_text(network.target.low)}, {_text(network.target.high)}]")
-    if network.classifies:
+    if network.regions:
+        parts.append(f"target: {len(network.regions)} region{'s' * (len(network.regions) != 1)} of the plane")
+    elif network.classifies:
         parts.append(f"target: the classes of {len(network.points)} points")
     elif network.points:
         parts.append(f"{len(network.points)} listed input{'s' * (len(network.points) != 1)}")

@@ -61,6 +61,14 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Region:
+    """A closed polygon of the plane (vertices in order) whose points have class ``cls``."""
+
+    cls: Fraction
+    polygon: tuple[tuple[Fraction, Fraction], ...]
+
+
+@dataclass(frozen=True)
 class Network:
     """A network problem as read from its file, every number exact."""
 
@@ -70,6 +78,8 @@ class Network:
     target: Target | None
     step_at_zero: Fraction
     sign_at_zero: Fraction
+    regions: tuple[Region, ...] = ()
+    outside: Fraction = Fraction(0)
 
     @property
     def output(self) -> Unit:
@@ -77,7 +87,7 @@ class Network:
 
     @property
     def classifies(self) -> bool:
-        return bool(self.points) and self.points[0].target is not None
+        return bool(self.regions) or (bool(self.points) and self.points[0].target is not None)
 
 
 def _fraction(doc: Doc, key, what: str = "a number") -> Fraction:
@@ -263,10 +273,41 @@ def _target(doc: Doc, inputs: tuple[str, ...]) -> Target:
     return Target(low, high, None, formula, symbol)
 
 
+MAX_REGIONS = 4
+MAX_VERTICES = 12
+
+
+def _regions(doc: Doc, inputs: tuple[str, ...]) -> tuple[list[Region], Fraction]:
+    """Target regions in the plane: closed polygons with a class each, and the class outside them."""
+    if len(inputs) != 2:
+        raise doc.error("regions are in the plane: the network needs two inputs", "regions")
+    regions = []
+    for item in doc.tables("regions", max_items=MAX_REGIONS):
+        item.only_keys(["class", "polygon"])
+        raw = item.raw("polygon")
+        if not isinstance(raw, list) or not 3 <= len(raw) <= MAX_VERTICES:
+            raise item.error(f"expected 3 to {MAX_VERTICES} vertices [x1, x2], in order round the polygon", "polygon")
+        listed = Doc(dict(enumerate(raw)), item._child_path("polygon"))
+        vertices = []
+        for i, vertex in enumerate(raw):
+            if not isinstance(vertex, list) or len(vertex) != 2:
+                raise listed.error("a vertex is a pair [x1, x2]", i)
+            pair = Doc({"x1": vertex[0], "x2": vertex[1]}, listed._child_path(i))
+            vertices.append((_fraction(pair, "x1", "a vertex"), _fraction(pair, "x2", "a vertex")))
+        if len(set(vertices)) != len(vertices):
+            raise item.error("a vertex is repeated", "polygon")
+        area = sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(vertices, vertices[1:] + vertices[:1]))
+        if area == 0:
+            raise item.error("the polygon has no area", "polygon")
+        regions.append(Region(_fraction(item, "class", "a class"), tuple(vertices)))
+    outside = _fraction(doc, "outside", "a class") if doc.has("outside") else Fraction(0)
+    return regions, outside
+
+
 def read_network(doc: Doc) -> Network:
     """The inputs, units, listed points and target of a network problem file."""
     doc.only_keys([*COMMON_KEYS, "inputs", "units", "layers", "layout", "points", "target", "step_at_zero",
-                   "sign_at_zero"])
+                   "sign_at_zero", "regions", "outside"])
     inputs = _inputs(doc)
     if doc.has("units") == doc.has("layers"):
         raise doc.error("give the network either as [[units]] (unit to unit) or as [[layers]] (layer to layer)")
@@ -284,7 +325,12 @@ def read_network(doc: Doc) -> Network:
     target = _target(doc, inputs) if doc.has("target") else None
     if target is not None and points and points[0].target is not None:
         raise doc.error("give either a target function or classes of the points, not both", "target")
-    if target is None and not (points and points[0].target is not None):
+    regions, outside = _regions(doc, inputs) if doc.has("regions") else ([], Fraction(0))
+    if doc.has("outside") and not regions:
+        raise doc.error("outside is the class outside the [[regions]]", "outside")
+    if regions and (target is not None or (points and points[0].target is not None)):
+        raise doc.error("give one target: regions, a function, or classes of the points", "regions")
+    if target is None and not regions and not (points and points[0].target is not None):
         if not points:
-            raise doc.error("give a [target] function, or points to evaluate (with classes to classify)")
-    return Network(inputs, tuple(units), tuple(points), target, step_at_zero, sign_at_zero)
+            raise doc.error("give a [target] function, [[regions]], or points to evaluate (with classes to classify)")
+    return Network(inputs, tuple(units), tuple(points), target, step_at_zero, sign_at_zero, tuple(regions), outside)
