@@ -301,7 +301,8 @@ class KernelSVMWriter:
     def _queries(self, optimum, b: Step) -> None:
         self.b.section("Classifying the query points")
         for query in self.p.queries:
-            kernel_row = [self.w._kernel_cell(name, query.name) for name in self.names]
+            cell = self.w._kernel_cell if self.p.kernel is not None else self.w._dot_cell
+            kernel_row = [cell(name, query.name) for name in self.names]
             notation = Notation(f"k_{query.name}", f"k^{{({latex_name(query.name)})}}", f"k_{query.name}")
             xi = self.w.xi
             row = self.b.step(f"kernel.{query.name}", notation,
