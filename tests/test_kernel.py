@@ -351,3 +351,10 @@ def test_readme_example_of_a_kernel_file_solves():
     assert len(examples) == 1
     d = solve(examples[0])
     assert value(d, "f.Q") == 1 and value(d, "b") == 0
+
+
+@pytest.mark.parametrize("problem", ["kernel-rings", "kernel-xor"])
+def test_output_is_the_same_whatever_the_hash_seed(problem):
+    outputs = {run_solver("kernel", problem, "--format", fmt, env={"PYTHONHASHSEED": seed}).stdout
+               for seed in ("1", "2") for fmt in ("json",)}
+    assert len(outputs) == 1

@@ -411,3 +411,10 @@ def test_readme_example_of_a_network_file_solves():
     assert len(examples) == 1
     d = solve(examples[0])
     assert value(d, "agrees") == 1 and value(d, "out.A") == sympy.Rational(1, 2)
+
+
+@pytest.mark.parametrize("problem", ["network-pulse", "network-triangle"])
+def test_output_is_the_same_whatever_the_hash_seed(problem):
+    outputs = {run_solver("network", problem, "--format", "json", env={"PYTHONHASHSEED": seed}).stdout
+               for seed in ("1", "2")}
+    assert len(outputs) == 1
