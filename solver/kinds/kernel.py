@@ -26,8 +26,8 @@ from solver.kinds.kernel_classifier import classify
 from solver.kinds.kernel_problem import KernelProblem, read_problem
 from solver.kinds.svm_steps import latex_name
 from solver.maths import gram
-from solver.maths.display import product_of, sum_of, textbook_order
-from solver.maths.iverson import at_least, yes_no
+from solver.maths.display import product_of, textbook_order
+from solver.maths.iverson import at_least
 from solver.maths.notation import Notation, subscript
 from solver.maths.numbers import NUMERIC
 from solver.reading.problem_file import Doc
@@ -317,7 +317,7 @@ class KernelWriter:
         self.b.step("psd", Notation("PSD", r"\mathrm{PSD}", "psd"), at_least(quadratic.symbol, 0),
                     at_least(quadratic.cells[0], 0))
         members = " + ".join(f"{ci}·φ({name})" for ci, name in zip(certificate.witness, names) if ci)
-        self.b.note(f"With c = ", Value(c), f": cᵀKc = ", Value(quadratic),
+        self.b.note("With c = ", Value(c), ": cᵀKc = ", Value(quadratic),
                     f" < 0, but it would be ‖{members}‖² ≥ 0 if K were a kernel. PSD = 0 means no.".replace("-", "−"))
         return certificate
 

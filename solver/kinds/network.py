@@ -142,9 +142,15 @@ class NetworkWriter:
                                    mistakes=wrong)
                 self.values[(unit.name, point.name)] = step
                 if unit.activation in ("step", "sign", "relu") and self.b.evaluate(z).approx == 0:
-                    self.b.note(f"{unit.name}'s input is exactly 0 at {point.name}: "
-                                + (f"{unit.activation}(0) = {_text(net.step_at_zero if unit.activation == 'step' else net.sign_at_zero)}"
-                                   if unit.activation != "relu" else "ReLU(0) = 0") + " decides its output.")
+                    self.b.note(f"{unit.name}'s input is exactly 0 at {point.name}: {self._at_zero(unit)} decides "
+                                "its output.")
+
+    def _at_zero(self, unit: Unit) -> str:
+        """The unit's value at 0, as the problem states it."""
+        if unit.activation == "relu":
+            return "ReLU(0) = 0"
+        value = self.n.step_at_zero if unit.activation == "step" else self.n.sign_at_zero
+        return f"{unit.activation}(0) = {_text(value)}"
 
     # --- target regions ------------------------------------------------------------------------
 

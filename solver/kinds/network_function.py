@@ -18,7 +18,7 @@ import sympy
 from sympy import S
 
 from solver.derivation.builder import Builder
-from solver.derivation.model import Math, Quantity, Step
+from solver.derivation.model import Math, Step
 from solver.errors import InputError
 from solver.kinds import network_mistakes as mistakes
 from solver.kinds.network import NetworkWriter, activate
@@ -272,13 +272,11 @@ class FunctionWriter:
             intercepts.append(regime.out[out][1])
             wrong_s.append(everything.out[out][0])
             wrong_c.append(everything.out[out][1])
-        self.slope_formulas, self.intercept_formulas = slopes, intercepts
-        shape = lambda cells: [cells] if len(cells) > 1 else cells[0]
-        display = lambda cells: vector_of(*cells) if len(cells) > 1 else cells[0]
-        s = self.b.step("slopes", Notation("s", r"\mathbf{s}", "slopes"), display(slopes), shape(slopes),
+        s = self.b.step("slopes", Notation("s", r"\mathbf{s}", "slopes"), _shown(slopes), _cells(slopes),
                         mistakes=[mistakes.all_units_active(wrong_s)] if wrong_s != slopes else [])
-        c = self.b.step("intercepts", Notation("c", r"\mathbf{c}", "intercepts"), display(intercepts),
-                        shape(intercepts), mistakes=[mistakes.all_units_active(wrong_c)] if wrong_c != intercepts else [])
+        c = self.b.step("intercepts", Notation("c", r"\mathbf{c}", "intercepts"), _shown(intercepts),
+                        _cells(intercepts),
+                        mistakes=[mistakes.all_units_active(wrong_c)] if wrong_c != intercepts else [])
         self._check_pieces(s, c)
         self.b.note("On each piece every ReLU is on or off and every step or sign unit constant, so the network is "
                     "sₖ·x + cₖ there: sₖ sums the products of weights along the paths through units that are on, cₖ "
@@ -342,13 +340,11 @@ class FunctionWriter:
                 slopes.append(sympy.Rational(piece.slope))
                 intercepts.append(sympy.Rational(piece.intercept))
             where.append((low, high))
-        shape = lambda cells: [cells] if len(cells) > 1 else cells[0]
-        display = lambda cells: vector_of(*cells) if len(cells) > 1 else cells[0]
         self.b.section("The target's pieces")
-        ts = self.b.step("target.slopes", Notation("s_g", r"{\mathbf{s}_{g}}", "target_slopes"), display(slopes),
-                         shape(slopes))
+        ts = self.b.step("target.slopes", Notation("s_g", r"{\mathbf{s}_{g}}", "target_slopes"), _shown(slopes),
+                         _cells(slopes))
         tc = self.b.step("target.intercepts", Notation("c_g", r"{\mathbf{c}_{g}}", "target_intercepts"),
-                         display(intercepts), shape(intercepts))
+                         _shown(intercepts), _cells(intercepts))
         rows = [(f"({_text(a)}, {_text(b)})", Math(_affine(self.g.pieces[self.g.piece_index((a + b) / 2)])))
                 for a, b in where]
         self.b.table("The target's pieces", ("Interval", "g(x)"), rows)
@@ -441,6 +437,16 @@ class FunctionWriter:
         if wrong:
             spans = ", ".join(f"({_text(a)}, {_text(b)})" for a, b in _merged(wrong))
             self.b.note(f"It differs from the target on {spans}.")
+
+
+def _cells(formulas: list) -> list | sympy.Basic:
+    """Per-piece formulas as a step's cells: a row vector, or a scalar for one piece."""
+    return [formulas] if len(formulas) > 1 else formulas[0]
+
+
+def _shown(formulas: list) -> sympy.Basic:
+    """Per-piece formulas as one display formula: (f₁, f₂, …), or the one formula."""
+    return vector_of(*formulas) if len(formulas) > 1 else formulas[0]
 
 
 def _differs_on(f: PiecewiseLinear, g: PiecewiseLinear, a: Fraction, b: Fraction) -> bool:
