@@ -358,3 +358,12 @@ def test_output_is_the_same_whatever_the_hash_seed(problem):
     outputs = {run_solver("kernel", problem, "--format", fmt, env={"PYTHONHASHSEED": seed}).stdout
                for seed in ("1", "2") for fmt in ("json",)}
     assert len(outputs) == 1
+
+
+def test_an_asymmetric_kernel_is_not_a_kernel():
+    d = solve('kind = "kernel"\ntitle = "t"\npoints = [{ name = "A", x = 1 }, { name = "B", x = 2 }]\n'
+              'kernel = "x*y + x"\n')
+    # K(A, B) = 1·2 + 1 = 3 but K(B, A) = 2·1 + 2 = 4.
+    assert value(d, "K") == (2, 3, 4, 6)
+    notes = " ".join(str(f) for s in d.sections for n in s.notes for f in n)
+    assert "K is not symmetric: K(A, B) ≠ K(B, A)" in notes and "psd" not in d.by_key
