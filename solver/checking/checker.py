@@ -195,25 +195,29 @@ class CheckPlan:
             return result
         judge = self.tolerance.judge
         agreement = judge(number, decimals, COUNT, compiled.exact[0])
-        if agreement is not None:
-            if agreement is Agreement.IMPRECISE:
-                result.verdict, result.reason = "imprecise", self._too_few(significant_figures(number))
-            return result
         significant = significant_figures(number)
         written = Written(result.given, number=number, decimals=decimals, significant=significant)
+        if agreement is not None:
+            if agreement is Agreement.IMPRECISE:
+                result.verdict, result.reason = "imprecise", self._too_few(significant)
+                if self._whole_number_evidence(result, compiled, [0], [written], work, wrong):
+                    work.tainted.add(slot)
+            return result
         mine = work.evaluate(cell)
         spread = work.spread(cell) if mine is not None else ZERO
         own = judge(number, decimals, significant, mine, spread) if mine is not None else None
         slipped = work.inputs_tainted(cell)
+        evidence = False
         if own is Agreement.IMPRECISE:
             result.verdict, result.reason = "imprecise", self._too_few(significant)
+            evidence = self._whole_number_evidence(result, compiled, [0], [written], work, wrong)
         elif own is None:
             result.verdict = "wrong"
         elif slipped:
             result.verdict = "follows_through"
         if result.verdict in ("wrong", "follows_through"):
             self._explain(result, compiled, [0], [written], [mine], work)
-        if result.verdict == "wrong":
+        if result.verdict == "wrong" and not evidence:
             reference = mine if mine is not None else compiled.exact[0]
             found = candidates(compiled.variants, [0], [written], work, self.tolerance, [reference], [spread],
                                compiled.exact)
@@ -221,6 +225,25 @@ class CheckPlan:
         if result.verdict == "wrong" or slipped:
             work.tainted.add(slot)
         return result
+
+    def _whole_number_evidence(self, result: Result, compiled: _Compiled, cells: list[int], read: list[Written],
+                               work: Working, wrong: list) -> bool:
+        """An imprecise answer of whole numbers that is exactly a mistake variant's value is that mistake:
+        φ(C) written (1, 1, 1, 1, 1, 1) for (1, 1, √2, √2, √2, 1) left the √2 out, it did not round it."""
+        if result.verdict != "imprecise" or any(w.decimals != 0 for w in read):
+            return False
+        exact = [Written(w.text, number=w.number) for w in read]
+        formulas = [compiled.cells[c] for c in cells]
+        mine = [work.evaluate(f) for f in formulas]
+        reference = [m if m is not None else compiled.exact[c] for m, c in zip(mine, cells)]
+        spreads = [work.spread(f) if m is not None else ZERO for f, m in zip(formulas, mine)]
+        found = candidates(compiled.variants, cells, exact, work, self.tolerance, reference, spreads, compiled.exact)
+        if not found:
+            return False
+        result.verdict, result.reason = "wrong", None
+        self._explain(result, compiled, cells, read, mine, work)
+        wrong.append((result, found))
+        return True
 
     def _too_few(self, significant: int) -> str:
         figures = f"{significant} significant figure{'' if significant == 1 else 's'}"
@@ -323,7 +346,8 @@ class CheckPlan:
         against_exact = judge(read, exact, [ZERO] * len(cells))
         if all(a is not None for a in against_exact):
             self._accepted(result, against_exact, read, slipped=False)
-            return result, {c: (w, False) for c, w in zip(cells, read)}
+            evidence = self._whole_number_evidence(result, compiled, cells, read, work, wrong)
+            return result, {c: (w, evidence) for c, w in zip(cells, read)}
         formulas = [compiled.cells[c] for c in cells]
         mine = [work.evaluate(f) for f in formulas]
         spreads = [work.spread(f) if m is not None else ZERO for f, m in zip(formulas, mine)]
@@ -333,13 +357,15 @@ class CheckPlan:
         else:
             combined = [e if e is not None else o for e, o in zip(against_exact, against_own)]
         slipped = any(work.inputs_tainted(f) for f, e in zip(formulas, against_exact) if e is None)
+        evidence = False
         if all(a is not None for a in combined):
             self._accepted(result, combined, read, slipped)
+            evidence = self._whole_number_evidence(result, compiled, cells, read, work, wrong)
         else:
             result.verdict = "wrong"
         if result.verdict in ("wrong", "follows_through"):
             self._explain(result, compiled, cells, read, mine, work)
-        if result.verdict == "wrong":
+        if result.verdict == "wrong" and not evidence:
             reference = [m if m is not None else e for m, e in zip(mine, exact)]
             wrong.append((result, candidates(compiled.variants, cells, read, work, self.tolerance, reference, spreads,
                                              compiled.exact)))

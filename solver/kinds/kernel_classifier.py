@@ -16,10 +16,10 @@ from fractions import Fraction
 import sympy
 from sympy import S
 
+from solver.derivation import mistakes
 from solver.derivation.builder import Builder
 from solver.derivation.model import Math, Step, Value
 from solver.errors import InputError
-from solver.kinds import svm_mistakes
 from solver.kinds.kernel_problem import KernelProblem
 from solver.kinds.svm_problem import Point, Problem, conflict_message
 from solver.kinds.svm_steps import MEMBERSHIP_SLACK, Writer, latex_name
@@ -259,7 +259,7 @@ class KernelSVMWriter:
                            sympy.sqrt(sympy.Max(sum(cells, S.Zero), 0)))
         n = norm.symbol
         self.b.step("margin", Notation("margin", r"\text{margin}", "margin"), sympy.Pow(n, -1, evaluate=False), 1 / n,
-                    mistakes=[svm_mistakes.margin_as_width(n)])
+                    mistakes=mistakes.margin(n))
         self.b.note("w = Σᵢ αᵢyᵢφ(xᵢ) lives in the feature space, so only its norm is computed, from K: "
                     "‖w‖² = ΣᵢΣⱼ αᵢαⱼyᵢyⱼK(xᵢ, xⱼ) (= Σᵢαᵢ at the optimum).")
 
@@ -272,7 +272,7 @@ class KernelSVMWriter:
             self.f[name] = self.b.step(
                 f"f.{name}", Notation(f"f({name})", f"f({latex_name(name)})", f"f_{name}"),
                 sympy.Add(self._support_display(column, optimum), b.symbol, evaluate=False), bare + b.cells[0],
-                mistakes=[svm_mistakes.missing_bias(bare)])
+                mistakes=mistakes.decision_value(bare, bare + b.cells[0]))
             margins[name] = self.w.y[name].cells[0] * self.f[name].cells[0]
         every = [self.alpha[name] for name in self.names]
         active = [self.names[i] for i in optimum.solved]
@@ -290,7 +290,8 @@ class KernelSVMWriter:
                     fn.set_builder(P, sympy.Eq(product_of([sympy.Symbol("y_P"), sympy.Function("f")(P)]), 1,
                                                evaluate=False)),
                     [[_is_one(margins[name]) for name in self.names]], labels=self.names,
-                    mistakes=svm_mistakes.set_mistakes("the support vectors are every point with yᵢf(xᵢ) = 1"))
+                    mistakes=mistakes.support_vector_set("the support vectors are every point with yᵢf(xᵢ) = 1"),
+                    label_coordinates=[self.p.points[i].x for i in range(self.n)])
         how = "exactly" if optimum.exact else "to within 10⁻⁴⁰ (60-digit values: K's entries are irrational)"
         self.b.note(f"Certificate, {how}: every αᵢ ≥ 0, Σαᵢyᵢ = 0, every yᵢf(xᵢ) ≥ 1, and αᵢ > 0 only where "
                     "yᵢf(xᵢ) = 1. With K positive semi-definite these are the KKT conditions of a convex problem, so "
@@ -311,11 +312,12 @@ class KernelSVMWriter:
             f = self.b.step(f"f.{query.name}", Notation(f"f({query.name})", f"f({latex_name(query.name)})",
                                                           f"f_{query.name}"),
                             sympy.Add(self._support_display(list(row.cells), optimum), b.symbol, evaluate=False),
-                            bare + b.cells[0], mistakes=[svm_mistakes.missing_bias(bare)])
+                            bare + b.cells[0], mistakes=mistakes.decision_value(bare, bare + b.cells[0]))
             self.b.step(f"class.{query.name}", Notation(f"class({query.name})",
                                                          rf"\operatorname{{class}}({latex_name(query.name)})",
                                                          f"class_{query.name}"),
-                        sympy.sign(f.symbol, evaluate=False), sympy.sign(f.cells[0]))
+                        sympy.sign(f.symbol, evaluate=False), sympy.sign(f.cells[0]),
+                        mistakes=mistakes.class_sign(sympy.sign(f.cells[0])), sign_valued=True)
             if f.values[0].approx == 0:
                 self.b.note(f"{query.name} lies on the decision boundary (f = 0): it gets neither class.")
 
