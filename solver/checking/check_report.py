@@ -115,29 +115,50 @@ class FileTable:
         width = options.max_width
         columns = list(zip(self.HEADINGS, *(row.cells for row in self.rows)))
         natural = [max(cell_len(line) for cell in column for line in cell.split("\n")) for column in columns]
-        fixed = natural[0] + natural[3] + natural[4] + 4 * _GAP
-        room = width - fixed
+        room = width - (natural[0] + natural[3] + natural[4] + 4 * _GAP)
         shortest = [max(_longest_word(c) for c in columns[i]) for i in (1, 2)]
+        yield Text(shown_name(self.graded.file), style="bold")
+        if room < sum(shortest) + _GAP:
+            yield from self._stacked()
+        else:
+            yield from self._aligned(natural, room, shortest)
+        yield Text(score_line(self.graded))
+
+    def _cells(self, row: _Row) -> tuple[list[Text], Text]:
+        key = Text(row.cells[0], style="bold red" if row.first else "cyan")
+        cells = [key, Text(row.cells[1]), Text(row.cells[2]), Text(row.cells[3], style=row.style), Text(row.cells[4])]
+        return cells, Text(("First error. " if row.first else "") + row.why)
+
+    def _aligned(self, natural: list[int], room: int, shortest: list[int]) -> RenderResult:
+        """One row per entry in aligned columns; the explanation beside the row, or under it."""
         given, expected = _share(room, natural[1:3], shortest)
         why_room = room - given - expected - _GAP
         beside = any(row.why for row in self.rows) and why_room >= MIN_WHY_WIDTH
         why_room = min(why_room, max(cell_len(("First error. " if r.first else "") + r.why) for r in self.rows))
         widths = [natural[0], given, expected, natural[3], natural[4]]
-        yield Text(shown_name(self.graded.file), style="bold")
         yield self._grid(widths, beside and why_room, [Text(h, style="bold") for h in self.HEADINGS]
                          + ([Text("Why", style="bold")] if beside else []))
         for row in self.rows:
-            key = Text(row.cells[0], style="bold red" if row.first else "cyan")
-            cells = [key, Text(row.cells[1]), Text(row.cells[2]), Text(row.cells[3], style=row.style),
-                     Text(row.cells[4])]
-            why = Text(("First error. " if row.first else "") + row.why)
+            cells, why = self._cells(row)
             if beside:
                 yield self._grid(widths, why_room, cells + [why])
             else:
                 yield self._grid(widths, None, cells)
                 if why.plain:
                     yield Padding(Text("↳ ", style="dim") + why, (0, 0, 0, 2))
-        yield Text(score_line(self.graded))
+
+    def _stacked(self) -> RenderResult:
+        """Too narrow for columns: the key, verdict and points on a line, what was written and the
+        expected value under it, then the explanation."""
+        for row in self.rows:
+            cells, why = self._cells(row)
+            yield Text("  ").join([cells[0], cells[3], cells[4]])
+            values = Text("given ", style="dim") + (cells[1] if row.cells[1] else Text("—"))
+            if row.cells[2]:
+                values += Text("  expected ", style="dim") + cells[2]
+            yield Padding(values, (0, 0, 0, 2))
+            if why.plain:
+                yield Padding(Text("↳ ", style="dim") + why, (0, 0, 0, 2))
 
     @staticmethod
     def _grid(widths: list[int], why: int | None, cells: list[Text]) -> Table:
