@@ -311,8 +311,7 @@ def file_json(graded: GradedFile) -> dict:
     first = report.first_wrong
     out["first_wrong"] = first.key if first else None
     graded_keys = graded.grades if report.error is None else []
-    out["grades"] = [{"key": g.key, "verdict": g.verdict, "score": score_number(g.earned),
-                      "max_score": score_number(g.points)} for g in graded_keys]
+    out["grades"] = [g.as_json for g in graded_keys]
     out["results"] = list(_results_json(graded)) if report.error is None else []
     return out
 

@@ -8,6 +8,7 @@ in several entries (elements of a matrix) earns the credit of its weakest entry.
 
 from __future__ import annotations
 
+import math
 import re
 import statistics
 from collections import Counter
@@ -22,7 +23,7 @@ _ELEMENT = re.compile(r"\[\s*(\d+)\s*(?:,\s*(\d+)\s*)?\]$")
 _RANK = {verdict: i for i, verdict in enumerate(VERDICTS)}
 
 
-@dataclass
+@dataclass(slots=True)
 class KeyGrade:
     """One asked key: its verdict, what it is worth and what it earned, and the entries answering it."""
 
@@ -33,9 +34,13 @@ class KeyGrade:
     expected: str
     results: list[Result] = field(default_factory=list)
     note: str = ""
+    #: ``earned`` in the grader's unit, for fast sums
+    units: int = 0
+    #: ``{"key", "verdict", "score", "max_score"}``, made once per key and verdict and shared
+    as_json: dict | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class GradedFile:
     """A checked file scored: every asked key's grade, the unasked entries, and the totals."""
 
@@ -58,47 +63,60 @@ class GradedFile:
 
 
 class Grader:
-    """A problem's grading scheme compiled once, to score many checked files quickly."""
+    """A problem's grading scheme compiled once, to score many checked files quickly.
+
+    What each verdict earns on each key is worked out here, as a whole number of ``1/unit``, so
+    that scoring a file adds integers rather than fractions.
+    """
 
     def __init__(self, plan: CheckPlan) -> None:
         scheme = plan.derivation.scheme
         self.scheme = scheme
-        self.credit = dict(scheme.credit)
-        self.asked = [key.lower() for key in scheme.keys]
-        self.position = {key: i for i, key in enumerate(self.asked)}
-        compiled = [plan.by_key[key] for key in self.asked]
+        self.max_score = scheme.max_score
+        credit = dict(scheme.credit)
+        self.position = {key.lower(): i for i, key in enumerate(scheme.keys)}
+        compiled = [plan.by_key[key.lower()] for key in scheme.keys]
         self.expected = [c.expected_whole for c in compiled]
         self.cells = [len(c.step.cells) for c in compiled]
         self.shapes = [c.step.shape for c in compiled]
+        worth = [{v: p * credit.get(v, Fraction(0)) for v in VERDICTS} for p in scheme.points]
+        self.unit = math.lcm(*(w.denominator for table in worth for w in table.values()))
+        self.earned = [{v: (w, int(w * self.unit)) for v, w in table.items()} for table in worth]
+        #: verdicts from the least credited to the most, the worse first among equals, per key
+        self.order = [{v: (w, -_RANK[v]) for v, w in table.items()} for table in worth]
+        self.json = [{v: {"key": key, "verdict": v, "score": score_number(w), "max_score": score_number(p)}
+                      for v, w in table.items()} for key, p, table in zip(scheme.keys, scheme.points, worth)]
 
     def grade(self, report: FileReport) -> GradedFile:
         """The file's grades over the asked keys; an unreadable file scores 0 with every key missing."""
-        answered: list[list[Result]] = [[] for _ in self.asked]
+        answered: list[list[Result]] = [[] for _ in self.position]
         unasked = []
+        position = self.position
         for result in report.results:
-            i = self.position.get(result.step.lower())
+            i = position.get(result.step.lower())
             if i is None:
                 unasked.append(result)
             else:
                 answered[i].append(result)
         grades = [self._grade_key(i, results) for i, results in enumerate(answered)]
-        score = sum((g.earned for g in grades), Fraction(0)) if report.error is None else Fraction(0)
-        return GradedFile(report, grades, unasked, score, self.scheme.max_score)
+        total = sum(g.units for g in grades) if report.error is None else 0
+        return GradedFile(report, grades, unasked, Fraction(total, self.unit), self.max_score)
 
     def _grade_key(self, i: int, results: list[Result]) -> KeyGrade:
         key, points = self.scheme.keys[i], self.scheme.points[i]
-        verdicts = [("missing" if _blank(r) else r.verdict) for r in results]
         note = ""
-        if results and not self._covers(i, results):
-            verdicts.append("missing")
-            note = "not every element is answered"
-        if not verdicts:
-            verdicts = ["missing"]
-        verdict = min(verdicts, key=lambda v: (self.credit.get(v, Fraction(0)), -_RANK.get(v, len(_RANK))))
+        if len(results) == 1 and results[0].key.lower() == results[0].step.lower():
+            verdict = "missing" if _blank(results[0]) else results[0].verdict
+        else:
+            verdicts = [("missing" if _blank(r) else r.verdict) for r in results]
+            if results and not self._covers(i, results):
+                verdicts.append("missing")
+                note = "not every element is answered"
+            verdict = min(verdicts or ["missing"], key=self.order[i].__getitem__)
         if verdict == "missing" and results and not note:
             note = "left blank"
-        earned = points * self.credit.get(verdict, Fraction(0))
-        return KeyGrade(key, verdict, points, earned, self.expected[i], results, note)
+        earned, units = self.earned[i][verdict]
+        return KeyGrade(key, verdict, points, earned, self.expected[i], results, note, units, self.json[i][verdict])
 
     def _covers(self, i: int, results: list[Result]) -> bool:
         """Whether the entries answer every element: one whole answer, or each element in turn."""
