@@ -230,3 +230,19 @@ def test_the_bundled_wheel_installs_and_runs(tmp_path):
                             cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120)
     assert solved.returncode == 0, solved.stderr
     assert json.loads(solved.stdout)["problem"] == "svm-six-points"
+
+
+def test_gradescope_command_errors_are_one_line(tmp_path):
+    problem = tmp_path / "p.toml"
+    problem.write_bytes((ROOT / "problems" / "svm-3d.toml").read_bytes())
+    cases = [
+        (["gradescope", "svm-six-points"], "give the zip to write with -o"),
+        (["gradescope", "no-such-problem", "-o", str(tmp_path / "z.zip")], "no built-in problem or file named"),
+        (["gradescope", str(problem), "-o", str(problem)], "is the problem file"),
+        (["gradescope", "svm-six-points", "-o", str(tmp_path / "missing" / "z.zip")], "cannot write"),
+    ]
+    for args, message in cases:
+        result = run_solver(*args)
+        assert result.returncode == 2, args
+        assert result.stderr.count("\n") == 1 and message in result.stderr and "Traceback" not in result.stderr
+    assert problem.read_bytes() == (ROOT / "problems" / "svm-3d.toml").read_bytes()
