@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import re
-
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
