@@ -16,7 +16,7 @@ import pytest
 
 from solver.kinds import catalog
 from tests.conftest import ROOT, run_solver
-from tests.hand import as_answers, decimal_text, hand_sgd
+from tests.hand import decimal_text, hand_sgd
 
 START = (Fraction(1), Fraction(0), Fraction(1), Fraction(0))
 

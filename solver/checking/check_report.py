@@ -18,7 +18,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from solver.checking.grading import ClassSummary, GradedFile, KeyGrade, score_number, score_text
+from solver.checking.grading import ClassSummary, GradedFile, KeyGrade, left_blank, score_number, score_text
 from solver.checking.results import Result
 from solver.derivation.model import Derivation
 
@@ -86,7 +86,7 @@ def _rows(graded: GradedFile) -> list[_Row]:
             rows.append(_Row(grade.key, "", grade.expected, "missing", points, ""))
             continue
         for n, result in enumerate(grade.results):
-            verdict = "missing" if grade.verdict == "missing" and not result.given.strip() else result.verdict
+            verdict = "missing" if grade.verdict == "missing" and left_blank(result) else result.verdict
             why = explanation(result) if verdict != "missing" else ""
             if n == len(grade.results) - 1 and grade.note and verdict != "missing":
                 why = "\n".join(filter(None, [why, f"{label(grade.verdict).capitalize()}: {grade.note}."]))
@@ -296,7 +296,7 @@ def _results_json(graded: GradedFile) -> Iterable[dict]:
             yield _missing_json(grade)
         for result in grade.results:
             entry = result_json(result)
-            if grade.verdict == "missing" and not result.given.strip():
+            if grade.verdict == "missing" and left_blank(result):
                 entry["verdict"] = "missing"
             yield entry
     for result in graded.unasked:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from solver.checking.check_report import explanation, label
-from solver.checking.grading import GradedFile, KeyGrade, score_text
+from solver.checking.grading import GradedFile, KeyGrade, left_blank, score_text
 from solver.checking.key_descriptions import describe_keys
 from solver.derivation.model import Derivation
 
@@ -40,7 +40,7 @@ def _test_output(grade: KeyGrade) -> str:
     if not grade.results:
         lines.append(f"**missing** ({worth}): not answered. Expected {md_code(grade.expected)}.")
     for result in grade.results:
-        verdict = "missing" if grade.verdict == "missing" and not result.given.strip() else result.verdict
+        verdict = "missing" if grade.verdict == "missing" and left_blank(result) else result.verdict
         head = f"**{label(verdict)}**"
         if len(grade.results) > 1:
             head += f" for {md_code(result.key)}"

@@ -106,9 +106,9 @@ class Grader:
         key, points = self.scheme.keys[i], self.scheme.points[i]
         note = ""
         if len(results) == 1 and results[0].key.lower() == results[0].step.lower():
-            verdict = "missing" if _blank(results[0]) else results[0].verdict
+            verdict = "missing" if left_blank(results[0]) else results[0].verdict
         else:
-            verdicts = [("missing" if _blank(r) else r.verdict) for r in results]
+            verdicts = [("missing" if left_blank(r) else r.verdict) for r in results]
             if results and not self._covers(i, results):
                 verdicts.append("missing")
                 note = "not every element is answered"
@@ -133,7 +133,7 @@ class Grader:
         return len(seen) >= self.cells[i]
 
 
-def _blank(result: Result) -> bool:
+def left_blank(result: Result) -> bool:
     """An entry left as the template wrote it: nothing but an empty value."""
     return result.verdict == "invalid" and not result.given.strip()
 
