@@ -270,3 +270,22 @@ def test_file_names_are_shown_relative(tmp_path):
     out = run_solver("check", "relu-111-sgd", answers, answers, env={"COLUMNS": "100"}).stdout
     assert str(tmp_path) not in out
     assert "student-7.toml" in out
+
+
+def test_the_json_document_is_what_json_dumps_writes(tmp_path):
+    from solver.checking import check_report
+    from solver.checking.checker import CheckPlan
+    from solver.checking.grading import Grader
+    from solver.checking.results import FileReport
+    from solver.checking.tolerance import Tolerance
+    from solver.reading.answer_file import parse_answers
+
+    derivation = catalog.load_text((PROBLEM + GRADING).encode(), "p.toml")
+    plan = CheckPlan(derivation, Tolerance(4))
+    grader = Grader(plan)
+    text = 's1.W1 = 1.02\n"s1.W2" = "<\\u00e9>"\ns9.x = 1\ns1.b1 = ""\n'
+    graded = [grader.grade(plan.check(parse_answers(text.encode(), "a.toml"), "a.toml")),
+              grader.grade(FileReport('b "q".toml', error="line 1: bad"))]
+    expected = json.dumps({"problem": "p", "title": derivation.title,
+                           "files": [check_report.file_json(g) for g in graded]}, ensure_ascii=False) + "\n"
+    assert check_report.json_document(derivation, graded) == expected

@@ -303,22 +303,38 @@ def _results_json(graded: GradedFile) -> Iterable[dict]:
         yield result_json(result, asked=False)
 
 
-def file_json(graded: GradedFile) -> dict:
+def _file_head(graded: GradedFile) -> dict:
     report = graded.report
     out = {"file": report.file, "score": score_number(graded.score), "max_score": score_number(graded.max_score)}
     if report.error is not None:
         out["error"] = report.error
     first = report.first_wrong
     out["first_wrong"] = first.key if first else None
-    graded_keys = graded.grades if report.error is None else []
-    out["grades"] = [g.as_json for g in graded_keys]
-    out["results"] = list(_results_json(graded)) if report.error is None else []
     return out
+
+
+def file_json(graded: GradedFile) -> dict:
+    """One file's object in ``check --format json``."""
+    out = _file_head(graded)
+    graded_keys = graded.grades if graded.error is None else []
+    out["grades"] = [g.as_json for g in graded_keys]
+    out["results"] = list(_results_json(graded)) if graded.error is None else []
+    return out
+
+
+def _file_text(graded: GradedFile) -> str:
+    """``json.dumps(file_json(graded))``, with each grade's text encoded once per key and verdict
+    instead of once per file: the grades are half of what a file's JSON holds."""
+    head = json.dumps(_file_head(graded), ensure_ascii=False)
+    if graded.error is not None:
+        return head[:-1] + ', "grades": [], "results": []}'
+    grades = ", ".join(g.json_text for g in graded.grades)
+    results = json.dumps(list(_results_json(graded)), ensure_ascii=False)
+    return f'{head[:-1]}, "grades": [{grades}], "results": {results}}}'
 
 
 def json_document(derivation: Derivation, graded: list[GradedFile]) -> str:
     """``{"problem", "files": [...]}`` (DESIGN.md, a public interface)."""
-    document = {"problem": derivation.problem, "title": derivation.title,
-                "files": [file_json(g) for g in graded]}
+    head = json.dumps({"problem": derivation.problem, "title": derivation.title}, ensure_ascii=False)
     # no indent: the C encoder, which keeps thousands of files fast
-    return json.dumps(document, ensure_ascii=False) + "\n"
+    return f'{head[:-1]}, "files": [{", ".join(_file_text(g) for g in graded)}]}}\n'

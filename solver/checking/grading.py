@@ -8,6 +8,7 @@ in several entries (elements of a matrix) earns the credit of its weakest entry.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import statistics
@@ -38,6 +39,8 @@ class KeyGrade:
     units: int = 0
     #: ``{"key", "verdict", "score", "max_score"}``, made once per key and verdict and shared
     as_json: dict | None = None
+    #: the same, encoded as JSON text once
+    json_text: str = ""
 
 
 @dataclass(slots=True)
@@ -86,6 +89,8 @@ class Grader:
         self.order = [{v: (w, -_RANK[v]) for v, w in table.items()} for table in worth]
         self.json = [{v: {"key": key, "verdict": v, "score": score_number(w), "max_score": score_number(p)}
                       for v, w in table.items()} for key, p, table in zip(scheme.keys, scheme.points, worth)]
+        self.json_text = [{v: json.dumps(entry, ensure_ascii=False) for v, entry in table.items()}
+                          for table in self.json]
 
     def grade(self, report: FileReport) -> GradedFile:
         """The file's grades over the asked keys; an unreadable file scores 0 with every key missing."""
@@ -116,7 +121,8 @@ class Grader:
         if verdict == "missing" and results and not note:
             note = "left blank"
         earned, units = self.earned[i][verdict]
-        return KeyGrade(key, verdict, points, earned, self.expected[i], results, note, units, self.json[i][verdict])
+        return KeyGrade(key, verdict, points, earned, self.expected[i], results, note, units, self.json[i][verdict],
+                        self.json_text[i][verdict])
 
     def _covers(self, i: int, results: list[Result]) -> bool:
         """Whether the entries answer every element: one whole answer, or each element in turn."""
