@@ -289,3 +289,18 @@ def test_the_json_document_is_what_json_dumps_writes(tmp_path):
     expected = json.dumps({"problem": "p", "title": derivation.title,
                            "files": [check_report.file_json(g) for g in graded]}, ensure_ascii=False) + "\n"
     assert check_report.json_document(derivation, graded) == expected
+
+
+def test_the_progress_bar_shows_files_done_of_all_and_the_rate():
+    from rich.progress import Progress, ProgressSample
+
+    from solver.checking.progress import columns
+
+    progress = Progress(*columns())
+    progress.add_task("Checking", total=2000)
+    task = progress.tasks[0]
+    task.start_time = 0.0
+    task.completed = 500
+    task._progress.extend([ProgressSample(0.0, 0), ProgressSample(2.0, 500)])  # 500 files in 2 s
+    shown = [str(column(task)).strip() for column in progress.columns if not hasattr(column, "bar_width")]
+    assert shown == ["Checking", "500/2000", "250 files/s", "0:00:06"]  # 1,500 files left at 250 a second

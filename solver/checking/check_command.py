@@ -34,25 +34,13 @@ def grade_all(plan: CheckPlan, paths: list[str], options: BatchOptions, show_pro
     if not show_progress:
         return grade_files(plan, paths, options)
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import Progress
 
-    columns = (TextColumn("Checking"), BarColumn(), MofNCompleteColumn(), _RateColumn(), TimeRemainingColumn())
-    with Progress(*columns, transient=True, console=Console(file=sys.stderr)) as progress:
+    from solver.checking.progress import columns
+
+    with Progress(*columns(), transient=True, console=Console(file=sys.stderr)) as progress:
         task = progress.add_task("Checking", total=len(paths))
         return grade_files(plan, paths, options, lambda n: progress.advance(task, n))
-
-
-def _RateColumn():
-    """A progress column showing files per second."""
-    from rich.progress import ProgressColumn
-    from rich.text import Text
-
-    class RateColumn(ProgressColumn):
-        def render(self, task) -> Text:
-            speed = task.finished_speed or task.speed
-            return Text(f"{speed:,.0f} files/s" if speed else "", style="progress.data.speed")
-
-    return RateColumn()
 
 
 def batch_options(args: argparse.Namespace) -> BatchOptions:
