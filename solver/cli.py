@@ -113,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     gradescope.add_argument("problem", metavar="PROBLEM", help="built-in name or TOML file")
     gradescope.add_argument("-o", "--output", metavar="ZIP", help="write the autograder zip to ZIP")
     gradescope.add_argument("--bundle", action="store_true",
-                            help="ship this package inside the zip as a wheel instead of installing it from PyPI")
+                            help="ship this package in the zip, as a wheel, instead of installing it from the package index")
     gradescope.add_argument("--submission", metavar="DIR",
                             help="instead: grade the answer file in DIR (what run_autograder does)")
     gradescope.add_argument("--results", metavar="FILE", default="results.json",

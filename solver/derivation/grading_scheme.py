@@ -33,9 +33,6 @@ class GradingScheme:
     #: Whether the problem file set the asked keys itself (else every key is asked).
     chosen: bool = False
 
-    def credit_for(self, verdict: str) -> Fraction:
-        return dict(self.credit).get(verdict, Fraction(0))
-
     @property
     def max_score(self) -> Fraction:
         return sum(self.points, Fraction(0))
