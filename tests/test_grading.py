@@ -304,3 +304,10 @@ def test_the_progress_bar_shows_files_done_of_all_and_the_rate():
     task._progress.extend([ProgressSample(0.0, 0), ProgressSample(2.0, 500)])  # 500 files in 2 s
     shown = [str(column(task)).strip() for column in progress.columns if not hasattr(column, "bar_width")]
     assert shown == ["Checking", "500/2000", "250 files/s", "0:00:06"]  # 1,500 files left at 250 a second
+
+
+def test_no_line_of_a_report_ends_in_spaces(tmp_path):
+    problem, paths = _class(tmp_path)
+    for columns in ("60", "80", "160"):
+        out = run_solver("check", problem, *paths, "--details", env={"COLUMNS": columns}).stdout
+        assert out and not [line for line in out.splitlines() if line != line.rstrip()]

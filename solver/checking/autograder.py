@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import sys
 import zipfile
 from pathlib import Path
@@ -140,7 +139,7 @@ def grade_submission(args) -> int:
     written, also when there is no answer file or it cannot be read) and show the report."""
     from solver.checking.batch import grade_files
     from solver.checking.check_command import batch_options, build_plan
-    from solver.checking.check_report import file_table
+    from solver.checking.check_report import file_table, print_renderables
     from solver.checking.gradescope import gradescope_results
     from solver.checking.grading import Grader
     from solver.checking.results import FileReport
@@ -160,7 +159,5 @@ def grade_submission(args) -> int:
     if report.error is not None:
         sys.stdout.write(f"not graded: {report.file}: {report.error}\n")
         return 0
-    from rich.console import Console
-
-    Console(file=sys.stdout, highlight=False, width=int(os.environ.get("COLUMNS", 100))).print(file_table(graded))
+    print_renderables(sys.stdout, [file_table(graded)])
     return 0

@@ -82,19 +82,17 @@ def _write_output(args, plan: CheckPlan, graded: list[GradedFile], several: bool
 
         write_text(args.output, csv_document(plan.derivation.scheme, graded))
         return
-    from rich.console import Console
     from rich.text import Text
 
+    heading = Text(plan.derivation.title, style="bold")
+    heading.append(f" ({plan.derivation.problem})", style="dim")
+    parts = [heading]
+    if not several or args.details:
+        for file in graded:
+            if file.error is None:
+                parts += [check_report.file_table(file), Text("")]
+    if several:
+        parts += [check_report.summary_table(graded), check_report.class_summary(summarise(graded))]
     with output_stream(args.output) as stream:
-        console = Console(file=stream, highlight=False)
-        heading = Text(plan.derivation.title, style="bold")
-        heading.append(f" ({plan.derivation.problem})", style="dim")
-        console.print(heading)
-        if not several or args.details:
-            for file in graded:
-                if file.error is None:
-                    console.print(check_report.file_table(file))
-                    console.print()
-        if several:
-            console.print(check_report.summary_table(graded))
-            console.print(check_report.class_summary(summarise(graded)))
+        check_report.print_renderables(stream, parts)
+

@@ -8,9 +8,11 @@ else on the line under it.  Every string from a file reaches rich as a ``Text``,
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from collections.abc import Iterable
+from typing import TextIO
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -61,6 +63,21 @@ def shown_name(path: str) -> str:
         return os.path.relpath(path)
     except ValueError:  # another drive
         return path
+
+
+def print_renderables(stream: TextIO, renderables: list[RenderableType]) -> None:
+    """Print with rich: in colour to a terminal; to a file or pipe as plain text, without the spaces
+    that pad table cells at the ends of lines."""
+    if stream.isatty():
+        console = Console(file=stream, highlight=False)
+        for renderable in renderables:
+            console.print(renderable)
+        return
+    buffer = io.StringIO()
+    console = Console(file=buffer, highlight=False)
+    for renderable in renderables:
+        console.print(renderable)
+    stream.write("\n".join(line.rstrip() for line in buffer.getvalue().split("\n")))
 
 
 # --- one file ----------------------------------------------------------------------------------
