@@ -10,6 +10,7 @@ from pathlib import Path
 
 from solver import kinds
 from solver.derivation.model import Derivation
+from solver.kinds.grading_table import read_grading
 from solver.errors import InputError
 from solver.maths.numbers import decimal_of_rational
 from solver.reading.problem_file import Doc, parse_toml, read_toml
@@ -73,10 +74,11 @@ def solve(doc: Doc, source: str) -> Derivation:
         decimals = doc.integer("decimals", DEFAULT_DECIMALS, minimum=0, maximum=MAX_DECIMALS)
         rtol, atol, figures = _tolerance(doc)
         derivation = kinds.build(doc, Path(source).stem, decimals)
+        grading = read_grading(doc, tuple(step.key for step in derivation.steps))
     except InputError as error:
         raise error.in_source(source) from None
-    if rtol or atol or figures is not None:
-        return dataclasses.replace(derivation, rtol=rtol, atol=atol, min_significant=figures)
+    if rtol or atol or figures is not None or grading:
+        return dataclasses.replace(derivation, rtol=rtol, atol=atol, min_significant=figures, grading=grading)
     return derivation
 
 
