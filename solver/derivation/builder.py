@@ -15,6 +15,7 @@ from fractions import Fraction
 
 import sympy
 
+from solver.derivation.figure import Figure
 from solver.derivation.model import Derivation, Fragment, Mistake, Quantity, Scalar, Section, Shape, Step, Table, Text
 from solver.errors import InputError
 from solver.maths.evaluate import DECIMAL, RATIONAL, NotRational, closed_form, compile_formula, tree_size
@@ -100,7 +101,7 @@ class Builder:
     def section(self, title: str) -> None:
         """Start a new section; later givens, steps, notes and tables go into it."""
         self._close()
-        self._open = {"title": title, "givens": [], "steps": [], "notes": [], "tables": []}
+        self._open = {"title": title, "givens": [], "steps": [], "notes": [], "tables": [], "figures": []}
 
     def note(self, *fragments: Fragment) -> None:
         """A remark shown after the current section's steps."""
@@ -112,12 +113,15 @@ class Builder:
         """A table shown after the current section's steps."""
         self._open["tables"].append(Table(title, tuple(header), tuple(tuple(r) for r in rows)))
 
+    def figure(self, figure: Figure) -> None:
+        """A picture shown after the current section's tables."""
+        self._open["figures"].append(figure)
+
     def _close(self) -> None:
         if self._open is not None:
             o = self._open
-            self._sections.append(
-                Section(o["title"], tuple(o["givens"]), tuple(o["steps"]), tuple(o["notes"]), tuple(o["tables"]))
-            )
+            self._sections.append(Section(o["title"], tuple(o["givens"]), tuple(o["steps"]), tuple(o["notes"]),
+                                          tuple(o["tables"]), tuple(o["figures"])))
             self._open = None
 
     # --- quantities ---------------------------------------------------------------------------

@@ -12,12 +12,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import sympy
 
 from solver.maths.evaluate import evaluate_decimal
 from solver.maths.notation import Notation
 from solver.maths.numbers import decimal_of_rational
+
+if TYPE_CHECKING:
+    from solver.derivation.figure import Figure
 
 
 @dataclass(frozen=True)
@@ -176,13 +180,14 @@ class Table:
 
 @dataclass(frozen=True)
 class Section:
-    """A titled group of steps, with the givens it introduces, notes and tables."""
+    """A titled group of steps, with the givens it introduces, notes, tables and pictures."""
 
     title: str
     givens: tuple[Quantity, ...] = ()
     steps: tuple[Step, ...] = ()
     notes: tuple[Text, ...] = ()
     tables: tuple[Table, ...] = ()
+    figures: tuple[Figure, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -204,6 +209,10 @@ class Derivation:
     @cached_property
     def steps(self) -> tuple[Step, ...]:
         return tuple(step for section in self.sections for step in section.steps)
+
+    @cached_property
+    def figures(self) -> tuple[Figure, ...]:
+        return tuple(figure for section in self.sections for figure in section.figures)
 
     @cached_property
     def givens(self) -> tuple[Quantity, ...]:
