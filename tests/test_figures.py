@@ -268,3 +268,13 @@ def test_pictures_draw_as_svg_and_pdf(problem):
         pdf = draw(figure, "pdf", 4)
         assert pdf.startswith(b"%PDF") and b"CreationDate" not in pdf
         assert isinstance(figure.body, (Plot, Diagram))
+
+
+def test_a_plot_beyond_floating_point_is_replaced_by_a_sentence():
+    # a loss of ½(0 − 10^400)² = 5·10^799 cannot be placed on any axis
+    text = (catalog.problems_dir() / "relu-111-sgd.toml").read_text().replace("{ x = 3, y = 5 }", '{ x = 3, y = "1e400" }')
+    derivation = catalog.load_text(text.encode(), "huge.toml")
+    loss = _figure(derivation, "loss")
+    svg = draw(loss, "svg", 4)
+    assert b"<svg" in svg and b"curve-1" not in svg and len(svg) < 40_000
+    assert b"%PDF" in draw(loss, "pdf", 4)[:8]

@@ -128,7 +128,7 @@ def test_pictures_are_inline_with_ids_unique_on_the_page():
     assert len(ids) == len(set(ids))
     for reference in re.findall(r'href="#([^"]+)"', page) + re.findall(r"url\(#([^)]+)\)", page):
         assert reference in ids
-    assert "<metadata>" not in page and "<?xml" not in page
+    assert "<metadata>" not in page and "<?xml" not in page and "<!--" not in page
     without = renderer("html")(derivation, RenderOptions(4, pictures=False))
     assert "<svg" not in without
 
@@ -136,7 +136,7 @@ def test_pictures_are_inline_with_ids_unique_on_the_page():
 def test_inline_svg_prefixes_ids_and_references():
     svg = b'<?xml version="1.0"?>\n<!DOCTYPE svg>\n<svg xmlns="http://www.w3.org/2000/svg" ' \
           b'xmlns:xlink="http://www.w3.org/1999/xlink"><metadata>m</metadata><defs><path id="a"/></defs>' \
-          b'<use xlink:href="#a"/><g clip-path="url(#c)"/></svg>'
+          b'<!-- A --><use xlink:href="#a"/><g clip-path="url(#c)"/></svg>'
     assert inline_svg(svg, "f-") == '<svg><defs><path id="f-a"/></defs><use xlink:href="#f-a"/>' \
                                      '<g clip-path="url(#f-c)"/></svg>'
 
@@ -169,8 +169,11 @@ def test_without_an_output_file_no_picture_is_written():
     result = run_solver("svm", "svm-six-points", "--format", "markdown")
     assert result.returncode == 0
     assert ".svg" not in result.stdout
+    assert "The picture" not in result.stdout  # a section holding only a picture is left out
     result = run_solver("svm", "svm-six-points", "--format", "latex")
-    assert "includegraphics" not in result.stdout
+    assert "includegraphics" not in result.stdout and "The picture" not in result.stdout
+    result = run_solver("svm", "svm-six-points")
+    assert "The picture" not in result.stdout
     assert sorted(ROOT.iterdir()) == before
 
 

@@ -88,11 +88,47 @@ def draw(figure: Figure, fmt: str, decimals: int) -> bytes:
             from solver.render.drawing_diagram import draw_diagram
 
             canvas = draw_diagram(figure.body, decimals)
+        elif not _fits(figure.body):
+            canvas = _beyond_range()
         else:
             canvas = _draw_plot(figure.body, decimals)
         out = io.BytesIO()
         canvas.savefig(out, format=fmt, metadata=METADATA[fmt], bbox_inches="tight", pad_inches=0.08)
     return out.getvalue()
+
+
+#: Largest coordinate drawn: matplotlib works in floating point, whose range ends near 10^308.
+MAX_COORDINATE = 1e300
+
+
+def _numbers(plot: Plot):
+    view = plot.view
+    yield from (view.x_min, view.x_max, view.y_min, view.y_max)
+    for mark in plot.marks:
+        if isinstance(mark, Line):
+            yield from mark.coefficients
+        elif isinstance(mark, (Point, Ring)):
+            yield from mark.at
+        elif isinstance(mark, Segment):
+            yield from (*mark.start, *mark.end)
+        elif isinstance(mark, Curve):
+            yield from (c for point in mark.points for c in point)
+
+
+def _fits(plot: Plot) -> bool:
+    """Whether every number of the plot is within floating point's reach, with room to spare."""
+    try:
+        return all(abs(float(n)) <= MAX_COORDINATE for n in _numbers(plot))
+    except (OverflowError, TypeError, ValueError):
+        return False
+
+
+def _beyond_range() -> Canvas:
+    """In place of a plot whose numbers no floating-point drawing can hold: a sentence saying so."""
+    canvas = Canvas(figsize=(6.4, 0.6), dpi=100)
+    canvas.text(0.5, 0.5, "Not drawn: its values lie beyond 10³⁰⁰, out of a drawing's reach.", ha="center",
+                va="center", fontsize=9, color="#555555")
+    return canvas
 
 
 def _xy(at) -> tuple[float, float]:

@@ -149,11 +149,12 @@ def _table(table: Table, derivation: Derivation, decimals: int) -> str:
 
 
 def inline_svg(data: bytes, prefix: str) -> str:
-    """An SVG file as an element of the page: no prologue or metadata, namespaces implied by HTML,
-    and every id prefixed so that several pictures on one page never share one."""
+    """An SVG file as an element of the page: no prologue, metadata or comments (matplotlib repeats
+    each text in one), namespaces implied by HTML, and every id prefixed so that several pictures on
+    one page never share one."""
     text = data.decode("utf-8")
     text = text[text.index("<svg"):]
-    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
+    text = re.sub(r"<metadata>.*?</metadata>\s*|<!--.*?-->\s*", "", text, flags=re.S)
     text = re.sub(r'\s+xmlns(?::xlink)?="[^"]*"', "", text)
     text = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}\1"', text)
     text = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}\1"', text)

@@ -211,7 +211,7 @@ def _section(section: Section, derivation: Derivation, options: RenderOptions) -
         lines.extend(_table(table, derivation, decimals))
     for figure in section.figures:
         lines.extend(_figure(figure, options))
-    return lines
+    return lines if len(lines) > 1 else []  # nothing under the heading: pictures only, and none written
 
 
 def _figure(figure: Figure, options: RenderOptions) -> list[str]:

@@ -33,7 +33,7 @@ def _section(section: Section, derivation: Derivation, options: RenderOptions) -
         name = write_picture(figure, "svg", options)
         if name is not None:
             lines += [f"![{_text((figure.caption,), derivation, decimals)}]({name})", ""]
-    return lines
+    return lines if len(lines) > 2 else []  # nothing under the heading: pictures only, and none written
 
 
 def _text(text, derivation: Derivation, decimals: int) -> str:
