@@ -217,3 +217,19 @@ def test_no_picture_no_matplotlib(args):
     result = subprocess.run([sys.executable, "-c", LAZY, *args], cwd=ROOT, capture_output=True, text=True,
                             timeout=120)
     assert result.stderr.strip().splitlines()[-1] == "0 False"
+
+
+#: The elements of MathML Core, which browsers lay out (no mfenced, no mstyle tricks).
+MATHML_CORE = {"math", "mrow", "mi", "mn", "mo", "mtext", "mfrac", "msqrt", "mroot", "msub", "msup", "msubsup",
+               "munder", "mover", "munderover", "mtable", "mtr", "mtd", "mspace", "mpadded", "mphantom"}
+
+
+@pytest.mark.parametrize("problem", catalog.builtin_names())
+def test_every_built_in_page_uses_only_mathml_core(problem):
+    page = renderer("html")(catalog.load(problem), RenderOptions(4, pictures=False))
+    maths = _maths(page)
+    assert maths
+    elements = {tag for math in maths for tag in re.findall(r"<(m[a-z]*)[ >/]", math)}
+    assert elements <= MATHML_CORE, elements - MATHML_CORE
+    for math in maths:
+        parseString(math)
