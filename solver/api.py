@@ -126,13 +126,12 @@ class Solution:
         from solver.render.html import body
         from solver.render.latex import body as latex_body
 
-        options = self._options()
-        return {
-            "text/plain": self.render("terminal"),
-            "text/html": body(self.derivation, options),
-            "text/markdown": self.render("markdown"),
-            "text/latex": latex_body(self.derivation, options),
-        }
+        return _bundle({
+            "text/plain": lambda: self.render("terminal"),
+            "text/html": lambda: body(self.derivation, self._options()),
+            "text/markdown": lambda: self.render("markdown"),
+            "text/latex": lambda: latex_body(self.derivation, self._options()),
+        }, include, exclude)
 
 
 def _value_of(quantity: Quantity) -> Any:
@@ -186,12 +185,18 @@ class Report:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
         title = self.derivation.title
-        return {
-            "text/plain": str(self),
-            "text/html": report_views.html(self.file_report, title),
-            "text/markdown": report_views.markdown(self.file_report, title),
-            "text/latex": report_views.latex(self.file_report, title),
-        }
+        return _bundle({
+            "text/plain": lambda: str(self),
+            "text/html": lambda: report_views.html(self.file_report, title),
+            "text/markdown": lambda: report_views.markdown(self.file_report, title),
+            "text/latex": lambda: report_views.latex(self.file_report, title),
+        }, include, exclude)
+
+
+def _bundle(makers: dict, include, exclude) -> dict[str, str]:
+    """The representations a notebook asks for (all by default), each made only if asked for."""
+    wanted = [m for m in makers if (not include or m in include) and not (exclude and m in exclude)]
+    return {mime: makers[mime]() for mime in wanted}
 
 
 def _toml_value(key: str, value: Any) -> Any:

@@ -114,6 +114,8 @@ def test_solutions_and_reports_show_themselves_in_a_notebook():
     assert "<b>x</b>" not in bundle["text/html"] and "&lt;b&gt;x&lt;/b&gt;" in bundle["text/html"]
     assert "<b>" not in bundle["text/markdown"]
     assert "IPython" not in sys.modules
+    assert set(report._repr_mimebundle_(include={"text/plain"})) == {"text/plain"}
+    assert set(report._repr_mimebundle_(exclude={"text/latex"})) == {"text/plain", "text/html", "text/markdown"}
 
 
 def test_save_by_suffix(tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from xml.dom.minidom import Document
 
 from solver.derivation.figure import Figure
 from solver.derivation.model import Derivation, Fragment, Math, Quantity, Section, Step, Table, Value
@@ -53,8 +54,6 @@ def matrix(quantity: Quantity, decimals: int) -> str:
 
 
 def _name(notation) -> str:
-    from xml.dom.minidom import Document
-
     return notation_mathml(notation, Document()).toxml()
 
 
