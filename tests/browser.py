@@ -99,9 +99,11 @@ class Browser:
 
     # --- pages ----------------------------------------------------------------------------------
 
-    def measure(self, page: Path, script: str, width: int, height: int, screenshot: Path | None = None) -> dict:
-        """Load ``page`` at a window of width × height, run ``script`` (an expression whose value is
-        returned), optionally save a full-page screenshot; with the page's console errors."""
+    def measure(self, page: Path, script: str, width: int, height: int, screenshot: Path | None = None,
+                media: str = "") -> dict:
+        """Load ``page`` at a window of width × height (as ``media``, "print" say), run ``script`` (an
+        expression whose value is returned), optionally save a full-page screenshot; with the page's
+        console errors."""
         target = self.call("Target.createTarget", url="about:blank")["targetId"]
         session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
         try:
@@ -109,6 +111,7 @@ class Browser:
                 self.call(f"{domain}.enable", session)
             self.call("Emulation.setDeviceMetricsOverride", session, width=width, height=height,
                       deviceScaleFactor=1, mobile=width < 600)
+            self.call("Emulation.setEmulatedMedia", session, media=media)
             self.events = [e for e in self.events if e.get("sessionId") != session]
             self.call("Page.navigate", session, url=page.resolve().as_uri())
             self.wait_for("Page.loadEventFired", session)

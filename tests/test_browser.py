@@ -75,3 +75,21 @@ def test_page_lays_out_in_a_browser(problem, browser, tmp_path):
         assert seen["scrollWidth"] <= seen["innerWidth"], seen
         data = shot.read_bytes()
         assert data.startswith(b"\x89PNG") and len(data) > 10_000
+
+
+PRINTED = r"""(() => {
+  const part = document.querySelector('.part'), note = document.querySelector('.note');
+  return {overflow: getComputedStyle(part).overflowX, noteBackground: getComputedStyle(note).backgroundColor,
+          pictures: document.querySelectorAll('figure.picture svg').length,
+          breakAfter: getComputedStyle(document.querySelector('h2')).breakAfter};
+})()"""
+
+
+def test_page_prints_with_its_print_style(browser, tmp_path):
+    derivation = catalog.load("svm-soft-margin")
+    page = tmp_path / "print.html"
+    page.write_text(renderer("html")(derivation, RenderOptions(4)), encoding="utf-8")
+    result = browser.measure(page, PRINTED, 794, 1123, media="print")  # A4 at 96 dots per inch
+    assert result["errors"] == []
+    assert result["value"] == {"overflow": "visible", "noteBackground": "rgba(0, 0, 0, 0)", "pictures": 1,
+                               "breakAfter": "avoid"}
