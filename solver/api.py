@@ -23,7 +23,8 @@ import sympy
 
 from solver.checking import report_views
 from solver.checking.checker import CheckPlan
-from solver.checking.results import FileReport, Result
+from solver.checking.grading import GradedFile, Grader
+from solver.checking.results import Result
 from solver.checking.tolerance import Tolerance
 from solver.derivation.model import Derivation, Quantity
 from solver.errors import InputError
@@ -148,48 +149,53 @@ def _value_of(quantity: Quantity) -> Any:
 
 
 class Report:
-    """The verdict on every answer of one answer file, with its score."""
+    """The verdict on every answer of one answer file, and its score over the asked keys."""
 
-    def __init__(self, derivation: Derivation, report: FileReport) -> None:
+    def __init__(self, derivation: Derivation, graded: GradedFile) -> None:
         self.derivation = derivation
-        self.file_report = report
+        self.graded = graded
 
     @property
     def results(self) -> list[Result]:
-        return self.file_report.results
+        """Each answer written, in the order of the derivation."""
+        return self.graded.report.results
 
     @property
-    def score(self) -> int:
-        return self.file_report.score
+    def score(self) -> Fraction:
+        """Points × credit summed over the asked keys (the problem's ``[grading]``, else every key)."""
+        return self.graded.score
 
     @property
-    def max_score(self) -> int:
-        return self.file_report.max_score
+    def max_score(self) -> Fraction:
+        return self.graded.max_score
 
     @property
     def all_accepted(self) -> bool:
-        return self.file_report.all_accepted
+        """Whether every answer written is accepted (the command line's exit status 0)."""
+        return self.graded.report.all_accepted
 
     @property
     def verdicts(self) -> dict[str, str]:
-        """Each answered key's verdict."""
-        return {r.key: r.verdict for r in self.results}
+        """Each answer's verdict by the key it was written under, and ``missing`` for an asked key not answered."""
+        out = {r.key: r.verdict for r in self.results}
+        out.update({g.key: "missing" for g in self.graded.grades if g.verdict == "missing" and not g.results})
+        return out
 
     def __str__(self) -> str:
         from solver.checking.check_report import file_table
 
-        return _terminal_text(file_table(self.file_report))
+        return _terminal_text(file_table(self.graded))
 
     def __repr__(self) -> str:
-        return f"<Report on {self.file_report.file}: {self.score}/{self.max_score}>"
+        return f"<Report on {self.graded.file}: {self.score}/{self.max_score}>"
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
         title = self.derivation.title
         return _bundle({
             "text/plain": lambda: str(self),
-            "text/html": lambda: report_views.html(self.file_report, title),
-            "text/markdown": lambda: report_views.markdown(self.file_report, title),
-            "text/latex": lambda: report_views.latex(self.file_report, title),
+            "text/html": lambda: report_views.html(self.graded, title),
+            "text/markdown": lambda: report_views.markdown(self.graded, title),
+            "text/latex": lambda: report_views.latex(self.graded, title),
         }, include, exclude)
 
 
@@ -252,4 +258,5 @@ def check(problem: str | os.PathLike | bytes, answers: Any, *, decimals: int | N
     else:
         tolerance = Tolerance(shown, derivation.rtol, derivation.atol)
     entries, label = _entries(answers)
-    return Report(derivation, CheckPlan(derivation, tolerance).check(entries, label))
+    plan = CheckPlan(derivation, tolerance)
+    return Report(derivation, Grader(plan).grade(plan.check(entries, label)))

@@ -75,19 +75,25 @@ def test_check_a_mapping_with_floats_read_as_written():
     # 1.02 as a Python float is 1.0200000000000000177…, but it is read from its text "1.02": correct.
     report = solver.check("relu-111-sgd", {"s1.W1": 1.02, "s1.z1": 1, "s1.loss": Fraction(2), "s1.b1": 0.5,
                                            "s1.W2": Decimal("1.02")})
-    assert report.verdicts == {"s1.z1": "correct", "s1.loss": "correct", "s1.W1": "correct",
-                               "s1.W2": "correct", "s1.b1": "wrong"}
-    assert (report.score, report.max_score) == (4, 5)
+    assert _answered(report) == {"s1.z1": "correct", "s1.loss": "correct", "s1.W1": "correct",
+                                 "s1.W2": "correct", "s1.b1": "wrong"}
+    # every key of the problem is asked, one point each: 4 of its 51
+    assert (report.score, report.max_score) == (4, 51)
+    assert report.verdicts["s3.b2"] == "missing"
     assert not report.all_accepted
+
+
+def _answered(report) -> dict[str, str]:
+    return {key: verdict for key, verdict in report.verdicts.items() if verdict != "missing"}
 
 
 def test_check_text_and_path(tmp_path):
     text = 's1.z1 = 1\ns1.W1 = "51/50"\n'
-    assert solver.check("relu-111-sgd", text).verdicts == {"s1.z1": "correct", "s1.W1": "correct"}
+    assert _answered(solver.check("relu-111-sgd", text)) == {"s1.z1": "correct", "s1.W1": "correct"}
     path = tmp_path / "answers.toml"
     path.write_text(text, encoding="utf-8")
     report = solver.check("relu-111-sgd", path)
-    assert report.score == 2 and report.file_report.file == str(path)
+    assert report.score == 2 and report.graded.file == str(path) and report.all_accepted
     with pytest.raises(InputError, match="no such file"):
         solver.check("relu-111-sgd", tmp_path / "missing.toml")
     with pytest.raises(InputError, match="s1.z1"):

@@ -19,9 +19,10 @@ from sympy.printing.mathml import MathMLPresentationPrinter
 from sympy.printing.precedence import PRECEDENCE
 
 from solver.maths import functions as fn
+from solver.maths import gram
 from solver.maths.notation import Notation, spelled_symbol
 from solver.render.mathml_names import Unreadable, name_mathml
-from solver.render.printing import _display_precedence, _is_negative_term, _is_surd, _negated
+from solver.render.printing import _display_precedence, _is_negative_term, _is_surd, _negated, text
 
 MINUS = "−"
 _OPEN, _CLOSE = "<mrow><mo>(</mo>", "<mo>)</mo></mrow>"
@@ -203,6 +204,11 @@ class MathMLPrinter(MathMLPresentationPrinter):
         special = _SPECIAL.get(e.func)
         if special is not None:
             return special(self, e)
+        if hasattr(e.func, "relation_text"):  # an Iverson bracket, [a ≥ b]
+            return self.fenced(self.el("mrow", self._print(e.args[0]), self.mo(e.func.relation_text),
+                                       self._print(e.args[1])), "[", "]")
+        if hasattr(e, "_textstr"):  # a display-only function this printer has no layout for: its text
+            return self.el("mtext", text=text(e, self._settings["names"] or {}))
         name = getattr(e.func, "text_name", e.func.__name__)
         args = e.text_args() if hasattr(e, "text_args") else e.args
         return self.applied(self.mi(name), *args)
@@ -238,6 +244,13 @@ _SPECIAL = {
         "mrow", p.el("mn", text=str(e.args[1])), p.mo("×"), p.el("mn", text=str(e.args[1])))),
         p.fenced(p.el("mn", text=str(e.args[0])), "[", "]")),
     fn.component: lambda p, e: p.el("msub", p.fenced(p._print(e.args[0])), p._print(e.args[1])),
+    gram.ldl_pivot: lambda p, e: p.el("msub", p.mi("d"), p.el("mn", text=str(e.args[0]))),
+    gram.ldl_lower: lambda p, e: p.el("msub", p.mi("L"), p.el("mrow", p.el("mn", text=str(e.args[0])),
+                                                              p.el("mn", text=str(e.args[1])))),
+    gram.ldl_of: lambda p, e: p.el("mrow", p.applied(p.mi("diag"), sympy.Symbol("D")) if e.args[1] == 0
+                                   else p.mi("L"), p.el("mtext", text=" of "), p._print(e.args[0]), p.mo("="),
+                                   p.mi("L"), p.mo("·"), p.mi("D"), p.mo("·"),
+                                   p.el("msup", p.mi("L"), p.mi("⊤", normal=True))),
     fn.set_builder: lambda p, e: p.fenced(p.el("mrow", p._print(e.args[0]), p.mo(":"),
                                                  p.joined([p._print(c) for c in e.args[1:]], ",")), "{", "}"),
 }
