@@ -278,3 +278,14 @@ def test_a_plot_beyond_floating_point_is_replaced_by_a_sentence():
     svg = draw(loss, "svg", 4)
     assert b"<svg" in svg and b"curve-1" not in svg and len(svg) < 40_000
     assert b"%PDF" in draw(loss, "pdf", 4)[:8]
+
+
+def test_a_hand_built_network_is_drawn_against_its_target():
+    # problems/network-tent.toml: f(x) = ReLU(2x) − 2·ReLU(2x − 1) is 0 at 0, 1 at ½ and 0 at 1,
+    # exactly the target's corners; A = 0.25 lies on it at ½.
+    figure = _figure(catalog.load("network-tent"), "function")
+    target, network = (m for m in figure.body.marks if isinstance(m, Curve))
+    assert label_text(target.label, 4) == "target g(x)" and label_text(network.label, 4) == "network f(x)"
+    assert network.points == target.points == ((0, 0), (Rational(1, 2), 1), (1, 0))
+    inputs = {p.name: p.at for p in _marks(figure, Point)}
+    assert inputs["A"] == (Rational(1, 4), Rational(1, 2))

@@ -10,7 +10,7 @@ from sympy import Integer, Rational
 from solver.derivation.figure import Curve, Figure, Plot, View
 from solver.derivation.model import Quantity, Step
 from solver.kinds.backprop_network import Network
-from solver.kinds.network_figure import Biases, Weights, network_picture
+from solver.kinds.fully_connected_figure import Biases, Weights, network_picture
 from solver.maths.notation import name
 
 #: Updates drawn one by one up to this many; past it, only the last one is.

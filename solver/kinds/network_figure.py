@@ -1,41 +1,38 @@
-"""The picture of a fully-connected network: units in layers, each weight on its edge and each bias
-under its unit; after an update, the new values, each edge marked by whether its weight rose or fell.
-Shared by the kinds that hold a network (backprop, and the softmax network).
-"""
+"""The picture of a hand-built network against its target: the function the network computes and
+the target, exactly, as polylines through their breakpoints on the target's interval (both sides
+of a jump), with the listed inputs marked on the network's function."""
 
 from __future__ import annotations
 
-from solver.derivation.figure import Diagram, Edge, Figure, Node
-from solver.derivation.model import Scalar
+from fractions import Fraction
 
-#: Most edges between two layers that still get their weight written on them (16 × 16 would be a blur).
-MAX_LABELLED_EDGES = 36
+from sympy import Rational
 
-Weights = list[list[list[Scalar]]]  # per layer l ≥ 1: [i][j], from unit i of layer l − 1 to unit j
-Biases = list[list[Scalar]]  # per layer l ≥ 1: [j]
+from solver.derivation.figure import Curve, Figure, Plot, Point, View
+from solver.maths.piecewise_linear import PiecewiseLinear
 
 
-def _tone(new: Scalar, old: Scalar | None) -> str:
-    if old is None or new.approx == old.approx:
-        return "plain"
-    return "increase" if new.approx > old.approx else "decrease"
+def _corners(f: PiecewiseLinear, low: Fraction, high: Fraction) -> tuple:
+    """(x, f(x)) at each end and breakpoint in between; a jump gives both its left and right values."""
+    xs = [low, *(b for b in f.breakpoints if low < b < high), high]
+    out = [(low, f.right_limit(low))]
+    for x in xs[1:-1]:
+        left, right = f.left_limit(x), f.right_limit(x)
+        out += [(x, left)] if left == right else [(x, left), (x, right)]
+    out.append((high, f.left_limit(high)))
+    return tuple((Rational(x.numerator, x.denominator), Rational(y.numerator, y.denominator)) for x, y in out)
 
 
-def network_picture(name: str, caption: str, titles: list[str], units: list[list[str]], weights: Weights,
-                    biases: Biases, before: tuple[Weights, Biases] | None = None) -> Figure:
-    """A layered diagram of the network; with ``before``, the values after an update coloured by change."""
-    nodes, edges = [], []
-    for layer, names in enumerate(units):
-        for j, unit in enumerate(names):
-            note = ("b = ", biases[layer - 1][j]) if layer else ()
-            if layer and before is not None:
-                old = before[1][layer - 1][j]
-                note = ("b ← ", biases[layer - 1][j]) if old.approx != biases[layer - 1][j].approx else note
-            nodes.append(Node(f"{layer}.{j}", (unit,), layer, note))
-    for layer, matrix in enumerate(weights, start=1):
-        labelled = len(matrix) * len(matrix[0]) <= MAX_LABELLED_EDGES
-        for i, row in enumerate(matrix):
-            for j, value in enumerate(row):
-                old = None if before is None else before[0][layer - 1][i][j]
-                edges.append(Edge(f"{layer - 1}.{i}", f"{layer}.{j}", (value,) if labelled else (), _tone(value, old)))
-    return Figure(name, caption, Diagram(tuple(nodes), tuple(edges), layer_titles=tuple(titles)))
+def picture(f: PiecewiseLinear, g: PiecewiseLinear, low: Fraction, high: Fraction, points) -> Figure:
+    """The network's f and the target g on [low, high], and the listed inputs on f."""
+    network, target = _corners(f, low, high), _corners(g, low, high)
+    ys = [y for _, y in network + target]
+    pad_x, pad_y = (high - low) / 10 or Fraction(1), (max(ys) - min(ys)) / 8 or Rational(1, 2)
+    view = View(Rational(low) - Rational(pad_x), Rational(high) + Rational(pad_x), min(ys) - pad_y, max(ys) + pad_y)
+    marks = [Curve(target, ("target g(x)",), "other"), Curve(network, ("network f(x)",), "plain")]
+    for point in points:
+        x = point.x[0]
+        if low <= x <= high:
+            marks.append(Point((Rational(x), Rational(f(Fraction(x)))), (point.name,), "input", point.name))
+    return Figure("function", "The function the network computes against its target.",
+                  Plot(tuple(marks), view, "x", "y"))

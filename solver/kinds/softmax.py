@@ -20,7 +20,7 @@ from solver.derivation.builder import Builder
 from solver.derivation.figure import Figure
 from solver.derivation.model import Derivation, Math, Mistake, Quantity, Step, Value
 from solver.kinds import COMMON_KEYS
-from solver.kinds.network_figure import network_picture
+from solver.kinds.fully_connected_figure import network_picture
 from solver.maths import functions as fn
 from solver.maths.display import difference, minus, product_of, quotient, sum_of
 from solver.maths.notation import Notation, name, partial, subscript, superscript

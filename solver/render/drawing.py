@@ -47,6 +47,7 @@ COLOURS = {
     "positive": "#0072B2",
     "negative": "#D55E00",
     "query": "#009E73",
+    "input": "#009E73",
     "boundary": "#000000",
     "margin": "#555555",
     "other": "#CC79A7",
@@ -55,8 +56,8 @@ COLOURS = {
     "decrease": "#D55E00",
     "plain": "#333333",
 }
-MARKERS = {"positive": "o", "negative": "s", "query": "D", "plain": "o"}
-LEGEND = {"positive": "class +1", "negative": "class −1", "query": "query point"}
+MARKERS = {"positive": "o", "negative": "s", "query": "D", "input": "D", "plain": "o"}
+LEGEND = {"positive": "class +1", "negative": "class −1", "query": "query point", "input": "listed input"}
 ROUTE_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
 MINUS = "−"
 
@@ -192,7 +193,7 @@ def _draw_mark(axes, mark, plot: Plot, decimals: int, seen: set[str], counts: di
         artist.set_gid(_gid("boundary" if mark.tone == "boundary" else mark.tone, "", counts))
     elif isinstance(mark, Point):
         x, y = _xy(mark.at)
-        hollow = mark.tone == "query"
+        hollow = mark.tone in ("query", "input")
         (artist,) = axes.plot([x], [y], linestyle="none", marker=MARKERS.get(mark.tone, "o"), markersize=7,
                               color=COLOURS[mark.tone], markerfacecolor="white" if hollow else COLOURS[mark.tone],
                               markeredgewidth=1.4, label=_legend_once(LEGEND.get(mark.tone, mark.tone), seen),
@@ -212,8 +213,10 @@ def _draw_mark(axes, mark, plot: Plot, decimals: int, seen: set[str], counts: di
     elif isinstance(mark, Curve):
         xs = [float(p[0]) for p in mark.points]
         ys = [float(p[1]) for p in mark.points]
-        (artist,) = axes.plot(xs, ys, marker="o", markersize=4, color=COLOURS[mark.tone], linewidth=1.4,
-                              label=_legend_once(label_text(mark.label, decimals), seen), zorder=3)
+        under = mark.tone == "other"  # a reference drawn broad and pale beneath the curve it is compared with
+        (artist,) = axes.plot(xs, ys, marker="o", markersize=4, color=COLOURS[mark.tone],
+                              linewidth=4.0 if under else 1.4, alpha=0.55 if under else 1.0,
+                              label=_legend_once(label_text(mark.label, decimals), seen), zorder=2 if under else 3)
         artist.set_gid(_gid("curve", "", counts))
         for (x, y), label in zip(zip(xs, ys), mark.point_labels):
             axes.annotate(label_text(label, decimals), (x, y), xytext=(0, 7), textcoords="offset points",
