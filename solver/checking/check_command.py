@@ -13,7 +13,7 @@ from solver.checking.checker import CheckPlan
 from solver.checking.grading import GradedFile, Grader, summarise
 from solver.checking.results import FileReport
 from solver.checking.sandbox import Limits
-from solver.checking.tolerance import DEFAULT_MIN_SIGNIFICANT, Tolerance
+from solver.checking.tolerance import Tolerance
 from solver.errors import InputError
 from solver.kinds import catalog
 from solver.render.output import output_stream, write_text
@@ -24,11 +24,7 @@ FORMATS = ("terminal", "json", "csv")
 
 def build_plan(args: argparse.Namespace) -> CheckPlan:
     derivation = catalog.load(args.problem)
-    decimals = derivation.decimals if args.decimals is None else args.decimals
-    rtol, atol = (args.rtol, args.atol) if args.rtol is not None or args.atol is not None else (
-        derivation.rtol, derivation.atol)
-    figures = derivation.min_significant if derivation.min_significant is not None else DEFAULT_MIN_SIGNIFICANT
-    return CheckPlan(derivation, Tolerance(decimals, rtol, atol, figures))
+    return CheckPlan(derivation, Tolerance.of(derivation, args.decimals, args.rtol, args.atol))
 
 
 def grade_all(plan: CheckPlan, paths: list[str], options: BatchOptions, show_progress: bool) -> list[FileReport]:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
+from solver.derivation.model import Derivation
+
 EXACT_SLACK = Decimal("1e-40")
 DEFAULT_MIN_SIGNIFICANT = 2
 ZERO = Decimal(0)
@@ -63,6 +65,16 @@ class Tolerance:
     rtol: Decimal | None = None
     atol: Decimal | None = None
     min_significant: int = DEFAULT_MIN_SIGNIFICANT
+
+    @classmethod
+    def of(cls, derivation: Derivation, decimals: int | None = None, rtol: Decimal | None = None,
+           atol: Decimal | None = None) -> "Tolerance":
+        """The rule for checking a problem: its own ``tolerance`` table, unless ``rtol``/``atol`` are given."""
+        if rtol is None and atol is None:
+            rtol, atol = derivation.rtol, derivation.atol
+        figures = derivation.min_significant
+        return cls(derivation.decimals if decimals is None else decimals, rtol, atol,
+                   DEFAULT_MIN_SIGNIFICANT if figures is None else figures)
 
     def window(self, decimals: int | None, reference: Decimal) -> Decimal:
         """How far a value written with ``decimals`` places may lie from ``reference``."""

@@ -11,9 +11,10 @@ from __future__ import annotations
 import sympy
 from sympy import Rational, S
 
-from solver.derivation.builder import Builder, cells_of
 from solver.derivation import mistakes as variants
+from solver.derivation.builder import Builder, cells_of
 from solver.derivation.model import Derivation, Math, Quantity, Step, Value
+from solver.kinds import backprop_figures
 from solver.kinds.backprop_network import Network, describe, read_network
 from solver.maths import functions as fn
 from solver.maths.display import difference, minus, product_of, sum_of
@@ -53,6 +54,8 @@ class _Writer:
         self.previous: dict | None = None
         #: ŷ − y of the sample being worked (None across a batch): a gradient written as it is a named slip.
         self.error: sympy.Matrix | None = None
+        self.updates = 0
+        self.losses: list[Step] = []
 
     # notation ---------------------------------------------------------------------------------
 
@@ -384,6 +387,7 @@ class _Writer:
             grads = self._batch_mean(k, title, per_sample)
         else:
             grads = per_sample[0][1]
+            self.losses.append(per_sample[0][0]["loss"])
         return self._apply(k, title, grads, params, eta)
 
     def _batch_mean(self, k: int, title: str, per_sample) -> dict:
@@ -396,7 +400,7 @@ class _Writer:
             mistakes = variants.batch_mean(total) if n > 1 else []
             return self.b.step(key, notation, display, total / n, mistakes=mistakes)
 
-        mean(f"s{k}.loss", name("L"), [fwd["loss"] for fwd, _ in per_sample])
+        self.losses.append(mean(f"s{k}.loss", name("L"), [fwd["loss"] for fwd, _ in per_sample]))
         grads = {}
         for layer in range(self.L, 0, -1):
             dW = mean(f"s{k}.dL_dW{layer}", self._grad_name(self._param_name("W", layer), None),
@@ -428,6 +432,8 @@ class _Writer:
                 updated.append(new)
             new_params[layer] = tuple(updated)
         self.b.table(f"Parameters in update {k}", ("Parameter", "Before", "Gradient", "After"), rows)
+        if backprop_figures.drawn_after(k, self.updates):
+            self.b.figure(backprop_figures.after_update(self.net, k, new_params, params))
         self.previous = params
         return new_params
 
@@ -446,7 +452,9 @@ def build(doc: Doc, problem: str, decimals: int) -> Derivation:
             builder.given(f"s0.W{layer}", writer._param_name("W", layer), net.weights[layer - 1]),
             builder.given(f"s0.b{layer}", writer._param_name("b", layer), net.biases[layer - 1]),
         )
+    builder.figure(backprop_figures.initial(net, params))
     batches = net.batches()
+    writer.updates = len(batches)
     per_epoch = len(batches) // net.epochs
     if net.mode == "minibatch" and len(net.samples) % net.batch_size:
         builder.note(
@@ -458,6 +466,9 @@ def build(doc: Doc, problem: str, decimals: int) -> Derivation:
     with sympy.evaluate(False):
         for k, batch in enumerate(batches, start=1):
             params = writer.update(k, (k - 1) // per_epoch + 1, batch, params, eta)
+    if len(writer.losses) > 1:
+        builder.section("Training")
+        builder.figure(backprop_figures.loss_curve(writer.losses, net.batch_length > 1))
     return builder.build(
         problem=problem, kind="backprop", title=doc.text("title"), decimals=decimals, description=(describe(net),)
     )
