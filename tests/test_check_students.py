@@ -185,6 +185,20 @@ def test_one_slip_in_softmax_and_graph_problems(name):
         _assert_marked_once(results, key, name)
 
 
+@pytest.mark.parametrize("name", SVMS)
+def test_one_slip_in_an_svm(name):
+    w, b, support, sets = SVMS[name]
+    plan = CheckPlan(catalog.load(name), Tolerance(4))
+    rng = random.Random(name)
+    problem = problem_file(name)
+    avoid = ("w", "b") if "hyperplane" in problem else ()  # a given hyperplane's w and b are not answers
+    student = lambda nb: svm_student(problem, w, b, nb, support, **sets)  # noqa: E731
+    for _ in range(4):
+        notebook, key = _slipped(student, rng.choice(PLACES), rng, avoid)
+        _, results = grade(plan, notebook)
+        _assert_marked_once(results, key, name)
+
+
 # --- named mistakes -----------------------------------------------------------------------------
 
 
