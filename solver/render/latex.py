@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from solver.derivation.model import Derivation, Fragment, Math, Quantity, Section, Step, Table, Value
+from solver.derivation.model import Derivation, Fragment, Math, MathText, Quantity, Section, Step, Table, Value
 from solver.render import common, printing
+from solver.render.unicode_math import to_latex
 from solver.render.common import grid, show, shows_numbers
 from solver.render.options import RenderOptions
 
@@ -102,16 +103,27 @@ def bare_value(quantity: Quantity, decimals: int) -> str:
 
 
 def fragments(text: tuple[Fragment, ...], derivation: Derivation, decimals: int, plain=escape) -> str:
-    """Running text with inline math; ``plain`` writes the words (escaped for LaTeX by default)."""
-    out = []
+    """Running text with inline math; ``plain`` writes the words (escaped for LaTeX by default).
+    Maths side by side is set as one formula: ``$a$$b$`` would open display maths."""
+    pieces: list[tuple[bool, str]] = []
     for fragment in text:
         if isinstance(fragment, Math):
-            out.append(f"${printing.latex(fragment.expr, derivation.notations)}$")
+            piece = (True, printing.latex(fragment.expr, derivation.notations))
         elif isinstance(fragment, Value):
-            out.append(f"${bare_value(fragment.quantity, decimals)}$")
+            piece = (True, bare_value(fragment.quantity, decimals))
+        elif isinstance(fragment, MathText):
+            piece = (True, to_latex(fragment.text))
         else:
-            out.append(plain(fragment))
-    return "".join(out)
+            piece = (False, plain(fragment))
+        if piece[0] and pieces and pieces[-1][0]:
+            pieces[-1] = (True, f"{pieces[-1][1]} {piece[1]}")
+        else:
+            pieces.append(piece)
+    out = ""
+    for is_math, piece in pieces:
+        piece = f"${piece}$" if is_math else piece
+        out += ("{}" if out.endswith("$") and piece.startswith("$") else "") + piece
+    return out
 
 
 def step_parts(step: Step, derivation: Derivation, decimals: int) -> list[str]:
@@ -216,7 +228,7 @@ def _cell(cell: Fragment, derivation: Derivation, decimals: int) -> str:
 def _table(table: Table, derivation: Derivation, decimals: int) -> list[str]:
     columns = "l" * len(table.header)
     lines = [r"\begin{center}", f"\\textbf{{{escape(table.title)}}}\\\\[0.5ex]", f"\\begin{{tabular}}{{{columns}}}",
-             r"\hline", " & ".join(f"\\textbf{{{escape(h)}}}" for h in table.header) + r" \\", r"\hline"]
+             r"\hline", " & ".join(f"\\textbf{{{_cell(h, derivation, decimals)}}}" for h in table.header) + r" \\", r"\hline"]
     for row in table.rows:
         lines.append(" & ".join(_cell(c, derivation, decimals) for c in row) + r" \\")
     lines += [r"\hline", r"\end{tabular}", r"\end{center}"]

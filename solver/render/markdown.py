@@ -36,7 +36,8 @@ def _text(text, derivation: Derivation, decimals: int) -> str:
 
 
 def _table(table: Table, derivation: Derivation, decimals: int) -> list[str]:
-    lines = [f"**{table.title}**", "", "| " + " | ".join(table.header) + " |",
+    header = (_cell(_text((h,), derivation, decimals)) for h in table.header)
+    lines = [f"**{table.title}**", "", "| " + " | ".join(header) + " |",
              "|" + "---|" * len(table.header)]
     for row in table.rows:
         lines.append("| " + " | ".join(_cell(_text((c,), derivation, decimals)) for c in row) + " |")

@@ -8,7 +8,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from solver.derivation.model import Derivation, Fragment, Math, Quantity, Section, Step, Value
+from solver.derivation.model import Derivation, Fragment, Math, MathText, Quantity, Section, Step, Value
 from solver.render import common, printing
 from solver.render.common import grid, show, shows_numbers
 from solver.render.options import RenderOptions
@@ -85,6 +85,8 @@ def fragments(text: tuple[Fragment, ...], derivation: Derivation, decimals: int)
             out.append(printing.text(fragment.expr, derivation.notations))
         elif isinstance(fragment, Value):
             out.append(bare_value(fragment.quantity, decimals))
+        elif isinstance(fragment, MathText):
+            out.append(fragment.text)
         else:
             out.append(fragment)
     return "".join(out)
@@ -129,9 +131,9 @@ def _steps_table(section: Section, derivation: Derivation, decimals: int) -> Tab
 def _extra_table(table, derivation: Derivation, decimals: int) -> Table:
     out = Table(title=table.title, title_style="bold", header_style="bold magenta")
     for heading in table.header:
-        out.add_column(heading)
+        out.add_column(fragments((heading,), derivation, decimals))
     for row in table.rows:
-        out.add_row(*(Text(fragments((cell,), derivation, decimals) if isinstance(cell, (Math, Value)) else cell)
+        out.add_row(*(Text(fragments((cell,), derivation, decimals) if isinstance(cell, (Math, Value, MathText)) else cell)
                       for cell in row))
     return out
 
