@@ -56,7 +56,11 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=FORMATS, default="terminal", help="output format (default: terminal)")
     parser.add_argument("--decimals", type=_decimals, default=None, metavar="N",
                         help="decimal places shown, rounded half-up (default: the problem's, else 4)")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output (- for it)")
+    parser.add_argument("--questions", action="store_true",
+                        help="a question sheet: the problem, what to compute and a blank answer table, no answers")
+    parser.add_argument("--no-keys", dest="keys", action="store_false",
+                        help="leave out the keys (the names an answer file uses) beside each quantity")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -139,7 +143,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     derivation = _load(args.problem, args.expected_kind)
     decimals = derivation.decimals if args.decimals is None else args.decimals
     with output_stream(args.output) as stream:
-        emit(args.format, derivation, RenderOptions(decimals), stream)
+        emit(args.format, derivation, RenderOptions(decimals, keys=args.keys, questions=args.questions), stream)
     return EXIT_OK
 
 

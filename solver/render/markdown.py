@@ -12,22 +12,29 @@ def _cell(text: str) -> str:
     return text.replace("|", r"\vert ").replace("\n", " ")
 
 
-def _section(section: Section, derivation: Derivation, decimals: int) -> list[str]:
+def _section(section: Section, derivation: Derivation, options: RenderOptions) -> list[str]:
+    decimals = options.decimals
     lines = [f"## {section.title}", ""]
     if section.givens:
-        givens = ", ".join(f"${g.notation.latex} {tex.value(g, decimals)}$ (`{g.key}`)" for g in section.givens)
-        lines += [f"Given: {givens}.", ""]
+        lines += [f"Given: {givens(section.givens, decimals, options.keys)}.", ""]
     if section.steps:
-        lines += ["| Key | Step |", "|---|---|"]
+        lines += ["| Key | Step |", "|---|---|"] if options.keys else ["| Step |", "|---|"]
         for step in section.steps:
             left, right = tex.step_math(step, derivation, decimals)
-            lines.append(f"| `{step.key}` | {_cell(f'${left} {right}$')} |")
+            key = f"| `{step.key}` " if options.keys else ""
+            lines.append(f"{key}| {_cell(f'${left} {right}$')} |")
         lines.append("")
     for note in section.notes:
         lines += [f"> **Note.** {_text(note, derivation, decimals)}", ""]
     for table in section.tables:
         lines += _table(table, derivation, decimals)
     return lines
+
+
+def givens(quantities, decimals: int, keys: bool) -> str:
+    """The givens of a section in one line: ``$\\eta = 0.01$ (`eta`), …``."""
+    return ", ".join(f"${g.notation.latex} {tex.value(g, decimals)}$" + (f" (`{g.key}`)" if keys else "")
+                     for g in quantities)
 
 
 def _text(text, derivation: Derivation, decimals: int) -> str:
@@ -51,5 +58,5 @@ def render(derivation: Derivation, options: RenderOptions) -> str:
     if derivation.description:
         lines += [_text(derivation.description, derivation, decimals), ""]
     for section in derivation.sections:
-        lines += _section(section, derivation, decimals)
+        lines += _section(section, derivation, options)
     return "\n".join(lines).rstrip() + "\n"

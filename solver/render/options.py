@@ -11,3 +11,7 @@ class RenderOptions:
 
     #: Decimal places shown, rounded half-up from the exact value.
     decimals: int = 4
+    #: Whether each quantity's key (what an answer file names it by) is shown beside it.
+    keys: bool = True
+    #: A question sheet instead of the solution: the statement, what to compute, a blank answer table.
+    questions: bool = False
