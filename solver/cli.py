@@ -129,11 +129,27 @@ def _load(problem: str, expected_kind: str | None):
 def cmd_list(args: argparse.Namespace) -> int:
     from solver.kinds import catalog
 
+    from solver.render.rich_output import console_width
+
     problems = catalog.builtins()
-    width = max(len(p.name) for p in problems)
-    for p in problems:
-        sys.stdout.write(f"{p.name.ljust(width)}  {p.kind:<9} {p.title}\n")
+    sys.stdout.write(listing([(p.name, p.kind, p.title) for p in problems], console_width(sys.stdout)))
     return EXIT_OK
+
+
+def listing(rows: list[tuple[str, str, str]], width: int) -> str:
+    """Name, kind and title, one line each (as programs expect), each line cut to ``width`` at a
+    word of the title, with "…" where the title goes on."""
+    names = max(len(name) for name, _, _ in rows)
+    kinds = max(len(kind) for _, kind, _ in rows)
+    out = []
+    for name, kind, title in rows:
+        line = f"{name.ljust(names)}  {kind.ljust(kinds)}  {title}".rstrip()
+        if len(line) > width:
+            cut = line[: max(width - 1, names)]
+            cut = cut[: cut.rfind(" ")] if " " in cut[names + kinds + 4:] else cut
+            line = cut.rstrip(" ,;:(") + "…"
+        out.append(line)
+    return "\n".join(out) + "\n"
 
 
 def cmd_solve(args: argparse.Namespace) -> int:

@@ -69,14 +69,16 @@ def _write_output(args, plan: CheckPlan, reports: list[FileReport], several: boo
     if args.format == "json":
         write_text(args.output, check_report.json_document(plan.derivation, reports))
         return
-    from rich.console import Console
+    from rich.text import Text
 
+    from solver.render.rich_output import print_rich
+
+    title = Text(plan.derivation.title, style="bold")
+    title.append(f" ({plan.derivation.problem})", style="dim")
+    parts = [title]
+    if not several or args.details:
+        parts += [check_report.file_table(report) for report in reports if report.error is None]
+    if several:
+        parts.append(check_report.summary_table(reports))
     with output_stream(args.output) as stream:
-        console = Console(file=stream, highlight=False)
-        console.print(f"[bold]{plan.derivation.title}[/bold] [dim]({plan.derivation.problem})[/dim]")
-        if not several or args.details:
-            for report in reports:
-                if report.error is None:
-                    console.print(check_report.file_table(report))
-        if several:
-            console.print(check_report.summary_table(reports))
+        print_rich(parts, stream)
