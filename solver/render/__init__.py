@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from solver.derivation.model import Derivation
 from solver.render.options import RenderOptions
+
+if TYPE_CHECKING:  # the command line lists the formats in its help: importing this stays light
+    from solver.derivation.model import Derivation
 
 FORMATS = ("terminal", "markdown", "latex", "json")
 

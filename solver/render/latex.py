@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from solver.derivation.model import Derivation, Fragment, Math, MathText, Quantity, Section, Step, Table, Value
+from solver.derivation.questions import question_sheet
 from solver.render import common, printing, tex_layout
 from solver.render.unicode_math import to_latex
 from solver.render.common import grid, show, shows_numbers
@@ -260,8 +261,43 @@ def preamble(title: str) -> list[str]:
     ]
 
 
+def questions(derivation: Derivation, options: RenderOptions) -> str:
+    """The question sheet: the statement and givens, and per section a table of what to compute
+    with room to write each answer (taller rows for vectors and matrices)."""
+    sheet = question_sheet(derivation)
+    lines = preamble(sheet.title) + [
+        f"Problem \\texttt{{{escape(sheet.problem)}}}, kind \\texttt{{{escape(sheet.kind)}}}.", ""]
+    if sheet.description:
+        lines += [fragments(sheet.description, derivation, options.decimals), ""]
+    for section in sheet.sections:
+        lines.append(f"\\subsection*{{{escape(section.title)}}}")
+        if section.givens:
+            lines += [_givens(section.givens, options.decimals, options.keys), ""]
+        if section.questions:
+            lines += _answer_table(section.questions, options.keys)
+    lines.append(r"\end{document}")
+    return "\n".join(lines) + "\n"
+
+
+def _answer_table(asked, keys: bool) -> list[str]:
+    columns = "l" + ("l" if keys else "") + "lp{0.4\\linewidth}"
+    head = ["\\textbf{Quantity}"] + (["\\textbf{Key}"] if keys else []) + ["\\textbf{Form}", "\\textbf{Answer}"]
+    lines = [r"\begin{center}", FIT_TO_WIDTH + f"\\begin{{tabular}}{{{columns}}}", r"\hline",
+             " & ".join(head) + r" \\", r"\hline"]
+    for question in asked:
+        height = 3 * min(question.shape[0], 4) + 1
+        cells = [f"${question.notation.latex}$\\rule{{0pt}}{{{height}ex}}"]
+        cells += [f"\\texttt{{{escape(question.key)}}}"] if keys else []
+        cells += [escape(common.answer_form(question)), ""]
+        lines.append(" & ".join(cells) + r" \\ \hline")
+    lines += [r"\end{tabular}}", r"\end{center}"]
+    return lines
+
+
 def render(derivation: Derivation, options: RenderOptions) -> str:
-    """The whole derivation as a LaTeX document."""
+    """The whole derivation as a LaTeX document (a question sheet with ``options.questions``)."""
+    if options.questions:
+        return questions(derivation, options)
     lines = preamble(derivation.title) + [
         f"Problem \\texttt{{{escape(derivation.problem)}}}, kind \\texttt{{{escape(derivation.kind)}}}.",
         "",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from solver.derivation.model import Derivation, Section, Table
+from solver.derivation.questions import question_sheet
+from solver.render import common
 from solver.render import latex as tex
 from solver.render.options import RenderOptions
 
@@ -51,8 +53,30 @@ def _table(table: Table, derivation: Derivation, decimals: int) -> list[str]:
     return lines + [""]
 
 
+def questions(derivation: Derivation, options: RenderOptions) -> str:
+    """The question sheet: the statement and givens, and a blank answer table per section."""
+    sheet = question_sheet(derivation)
+    lines = [f"# {sheet.title}", "", f"Problem `{sheet.problem}`, kind `{sheet.kind}`.", ""]
+    if sheet.description:
+        lines += [_text(sheet.description, derivation, options.decimals), ""]
+    for section in sheet.sections:
+        lines += [f"## {section.title}", ""]
+        if section.givens:
+            lines += [f"Given: {givens(section.givens, options.decimals, options.keys)}.", ""]
+        if section.questions:
+            key_head, key_rule = ("Key | ", "---|") if options.keys else ("", "")
+            lines += [f"| Quantity | {key_head}Form | Answer |", f"|---|{key_rule}---|---|"]
+            for question in section.questions:
+                key = f"`{question.key}` | " if options.keys else ""
+                lines.append(f"| ${question.notation.latex}$ | {key}{common.answer_form(question)} | |")
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
 def render(derivation: Derivation, options: RenderOptions) -> str:
-    """The whole derivation as a Markdown document."""
+    """The whole derivation as a Markdown document (a question sheet with ``options.questions``)."""
+    if options.questions:
+        return questions(derivation, options)
     decimals = options.decimals
     lines = [f"# {derivation.title}", "", f"Problem `{derivation.problem}`, kind `{derivation.kind}`.", ""]
     if derivation.description:

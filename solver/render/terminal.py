@@ -216,8 +216,9 @@ def _answer_table(asked, keys: bool) -> Table:
     table.add_column("Quantity", no_wrap=True)
     if keys:
         table.add_column("Key", style="cyan", no_wrap=True)
-    table.add_column("Answer", min_width=16, ratio=1)
+    table.add_column("Form", style="dim")
+    table.add_column("Answer", min_width=12, ratio=1)
     for question in asked:
         cells = [Text(question.notation.text)] + ([Text(question.key)] if keys else [])
-        table.add_row(*cells, Text(common.answer_form(question), style="dim"))
+        table.add_row(*cells, Text(common.answer_form(question)), Text(""))
     return table
