@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich import box
 from rich.console import Group, RenderableType
-from rich.measure import Measurement
+from rich.cells import cell_len
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
@@ -155,10 +155,15 @@ class FittedTable:
             out.add_row(*(Text(cell) for cell in row))
         return out
 
+    def width(self) -> int:
+        """The columns the boxed table takes with no cell wrapped or cut."""
+        columns = [[h, *(row[j] for row in self.rows)] for j, h in enumerate(self.header)]
+        return sum(max(cell_len(line) for cell in column for line in cell.split("\n")) + 3
+                   for column in columns) + 1
+
     def __rich_console__(self, console, options):
-        table = self.boxed()
-        if Measurement.get(console, options, table).minimum <= options.max_width:
-            yield table
+        if self.width() <= options.max_width:
+            yield self.boxed()
             return
         yield Text(self.title, style="bold")
         for row in self.rows:

@@ -28,10 +28,20 @@ INDENT = 2
 _RELATIONS = ("=", "≈", "←", "⇔")
 
 
-def break_levels(plain: str) -> list[tuple[int, int]]:
-    """Each space a line may break at, as (position, level): 0 outside brackets, 1 between the
-    rows of a matrix (``], [``), 2 inside a vector; −1 after a double space, which separates
-    whole items (the givens of a section)."""
+@dataclass(frozen=True)
+class Break:
+    """Where a line may end (``end``, exclusive), where the next then starts, and how good a place
+    it is (lower is better)."""
+
+    end: int
+    next: int
+    level: float
+
+
+def break_levels(plain: str) -> list[Break]:
+    """Each place a line may break: at a space, level 0 outside brackets, 1 between the rows of a
+    matrix (``], [``), 2 inside a vector, −1 after a double space (which separates whole items,
+    the givens of a section); after a product sign ``·`` outside brackets, 0.5."""
     depth, out = 0, []
     for i, char in enumerate(plain):
         if char in "[{":
@@ -40,54 +50,56 @@ def break_levels(plain: str) -> list[tuple[int, int]]:
             depth = max(depth - 1, 0)
         elif char == " " and plain[i + 1:i + 2] != " ":
             level = 0 if depth == 0 else 1 if plain[max(i - 2, 0):i] in ("],", "},") else 2
-            out.append((i, -1 if level == 0 and plain[i - 1:i] == " " else level))
+            out.append(Break(i, i + 1, -1 if level == 0 and plain[i - 1:i] == " " else level))
+        elif char == "·" and depth == 0 and i + 1 < len(plain):
+            out.append(Break(i + 1, i + 1, 0.5))
     return out
 
 
 def line_starts(plain: str, first: int, rest: int) -> list[int]:
     """Where each line starts so that every line fits (``first`` columns, then ``rest``); a piece
-    longer than a line (no space to break at) overflows rather than being cut."""
+    longer than a line (nowhere to break) overflows rather than being cut."""
     candidates = break_levels(plain)
     starts, start, room = [0], 0, first
     while cell_len(plain[start:]) > room:
-        fitting = [(pos, level) for pos, level in candidates if start < pos and cell_len(plain[start:pos]) <= room]
+        fitting = [b for b in candidates if start < b.end and cell_len(plain[start:b.end]) <= room]
         if fitting:
-            pos = _best_break(plain, start, room, fitting)
+            chosen = _best_break(plain, start, room, fitting)
         else:  # the piece at the start is wider than a line: it overflows, and the line ends after it
-            later = [(level > 1, pos) for pos, level in candidates if pos > start]
+            later = [b for b in candidates if b.end > start]
             if not later:
                 break
-            pos = min(later)[1]
-        start = pos + 1
+            chosen = min(later, key=lambda b: (b.level > 1, b.end))
+        start = chosen.next
         starts.append(start)
         room = rest
     return starts
 
 
-def _best_break(plain: str, start: int, room: int, fitting: list[tuple[int, int]]) -> int:
-    """The space to end a line at, among those that fit: the last outside brackets (before a
+def _best_break(plain: str, start: int, room: int, fitting: list[Break]) -> Break:
+    """The place to end a line at, among those that fit: the last outside brackets (before a
     relation sign if one fills a third of the line), unless that leaves the line under a third
-    full and a break between a matrix's rows fills it better; a break inside a vector last."""
-    def last(levels) -> int | None:
-        found = [pos for pos, level in fitting if level in levels]
-        return max(found) if found else None
+    full and a break after a product or between a matrix's rows fills it better; a break inside
+    a vector last."""
+    def last(levels) -> Break | None:
+        found = [b for b in fitting if b.level in levels]
+        return max(found, key=lambda b: b.end) if found else None
 
-    def full(pos: int | None) -> bool:
-        return pos is not None and cell_len(plain[start:pos]) * 3 >= room
+    def full(found: Break | None) -> bool:
+        return found is not None and cell_len(plain[start:found.end]) * 3 >= room
 
-    for levels in ((-1,), (-1, 0)):
-        pos = last(levels)
-        relation = max((p for p, level in fitting if level in levels and plain[p + 1:p + 2] in _RELATIONS),
-                       default=None)
+    for levels in ((-1,), (-1, 0), (-1, 0, 0.5)):
+        relation = max((b for b in fitting if b.level in levels and b.level <= 0
+                        and plain[b.next:b.next + 1] in _RELATIONS), key=lambda b: b.end, default=None)
         if full(relation):
             return relation
-        if full(pos):
-            return pos
-    for levels in ((-1, 0, 1), (-1, 0, 1, 2)):
-        pos = last(levels)
-        if pos is not None:
-            return pos
-    return fitting[-1][0]
+        if full(last(levels)):
+            return last(levels)
+    for levels in ((-1, 0, 0.5, 1), (-1, 0, 0.5, 1, 2)):
+        found = last(levels)
+        if found is not None:
+            return found
+    return fitting[-1]
 
 
 def wrap(text: Text, first: int, rest: int) -> list[Text]:
@@ -101,8 +113,10 @@ def wrap(text: Text, first: int, rest: int) -> list[Text]:
 
 def _longest_piece(plain: str) -> int:
     """The widest piece that cannot be broken: what a line needs at the least."""
-    cuts = [-1] + [pos for pos, level in break_levels(plain) if level < 2] + [len(plain)]
-    return max(cell_len(plain[a + 1:b]) for a, b in zip(cuts, cuts[1:]))
+    breaks = [b for b in break_levels(plain) if b.level < 2]
+    starts = [0] + [b.next for b in breaks]
+    ends = [b.end for b in breaks] + [len(plain)]
+    return max(cell_len(plain[a:b]) for a, b in zip(starts, ends))
 
 
 class Wrapped:
