@@ -5,9 +5,9 @@ from __future__ import annotations
 from solver.derivation.model import Derivation, Fragment, Math, MathText, Quantity, Section, Step, Table, Value
 from solver.derivation.questions import question_sheet
 from solver.render import common, printing, tex_layout
-from solver.render.unicode_math import to_latex
 from solver.render.common import grid, show, shows_numbers
 from solver.render.options import RenderOptions
+from solver.render.unicode_math import to_latex
 
 _SPECIAL = {
     "\\": r"\textbackslash{}",

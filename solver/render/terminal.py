@@ -11,9 +11,9 @@ from rich.table import Table
 from rich.text import Text
 
 from solver.derivation.model import Derivation, Fragment, Math, MathText, Quantity, Section, Step, Value
+from solver.derivation.questions import question_sheet
 from solver.render import common, printing
 from solver.render.common import grid, show, shows_numbers
-from solver.derivation.questions import question_sheet
 from solver.render.options import RenderOptions
 from solver.render.printing import MINUS
 from solver.render.terminal_layout import StepLines, StepRow, Wrapped
