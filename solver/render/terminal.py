@@ -16,7 +16,7 @@ from solver.render import common, printing
 from solver.render.common import grid, show, shows_numbers
 from solver.render.options import RenderOptions
 from solver.render.printing import MINUS
-from solver.render.terminal_layout import StepLines, StepRow, Wrapped
+from solver.render.terminal_layout import GLUE, StepLines, StepRow, Wrapped
 
 
 def _minus(digits: str) -> str:
@@ -86,18 +86,22 @@ def matrix_block(quantity: Quantity, decimals: int) -> str:
                      for i, line in enumerate(lines))
 
 
-def fragments(text: tuple[Fragment, ...], derivation: Derivation, decimals: int) -> str:
-    """Running text with formulas and values printed for the terminal."""
+def fragments(text: tuple[Fragment, ...], derivation: Derivation, decimals: int, glue: bool = False) -> str:
+    """Running text with formulas and values printed for the terminal; with ``glue``, the spaces
+    inside formulas are the layout's :data:`~solver.render.terminal_layout.GLUE`, so that a line
+    breaks inside one (``b ≈ 1.6667``) only when nothing else fits."""
     out = []
     for fragment in text:
         if isinstance(fragment, Math):
-            out.append(printing.text(fragment.expr, derivation.notations))
+            piece = printing.text(fragment.expr, derivation.notations)
         elif isinstance(fragment, Value):
-            out.append(bare_value(fragment.quantity, decimals))
+            piece = bare_value(fragment.quantity, decimals)
         elif isinstance(fragment, MathText):
-            out.append(fragment.text)
+            piece = fragment.text
         else:
             out.append(fragment)
+            continue
+        out.append(piece.replace(" ", GLUE) if glue else piece)
     return "".join(out)
 
 
@@ -196,7 +200,8 @@ def render(derivation: Derivation, options: RenderOptions) -> RenderableType:
         if section.steps:
             parts.append(_steps(section, derivation, options))
         for note in section.notes:
-            parts.append(Wrapped(Text("Note: " + fragments(note, derivation, decimals), style="yellow"), indent=2))
+            note_text = "Note: " + fragments(note, derivation, decimals, glue=True)
+            parts.append(Wrapped(Text(note_text, style="yellow"), indent=2))
         for table in section.tables:
             parts.append(_extra_table(table, derivation, decimals))
     return Group(*parts)

@@ -25,6 +25,9 @@ from rich.text import Text
 MAX_STRAND = 20
 #: Indent of a formula's continuation lines.
 INDENT = 2
+#: A space inside a formula in running text: a line breaks there only when nothing else fits,
+#: and it is written as a plain space.
+GLUE = "\u00a0"
 _RELATIONS = ("=", "≈", "←", "⇔")
 
 
@@ -51,6 +54,8 @@ def break_levels(plain: str) -> list[Break]:
         elif char == " " and plain[i + 1:i + 2] != " ":
             level = 0 if depth == 0 else 1 if plain[max(i - 2, 0):i] in ("],", "},") else 2
             out.append(Break(i, i + 1, -1 if level == 0 and plain[i - 1:i] == " " else level))
+        elif char == GLUE:
+            out.append(Break(i, i + 1, 1.5 if depth == 0 else 2))
         elif char == "·" and depth == 0 and i + 1 < len(plain):
             out.append(Break(i + 1, i + 1, 0.5))
     return out
@@ -95,7 +100,7 @@ def _best_break(plain: str, start: int, room: int, fitting: list[Break]) -> Brea
             return relation
         if full(last(levels)):
             return last(levels)
-    for levels in ((-1, 0, 0.5, 1), (-1, 0, 0.5, 1, 2)):
+    for levels in ((-1, 0, 0.5, 1), (-1, 0, 0.5, 1, 1.5), (-1, 0, 0.5, 1, 1.5, 2)):
         found = last(levels)
         if found is not None:
             return found
@@ -106,9 +111,13 @@ def wrap(text: Text, first: int, rest: int) -> list[Text]:
     """``text`` as lines of at most ``first`` and then ``rest`` cells, without trailing spaces."""
     starts = line_starts(text.plain, first, rest)
     lines = text.divide(starts[1:]) if len(starts) > 1 else [text.copy()]
+    out = []
     for line in lines:
+        line = line.copy()
+        line.plain = line.plain.replace(GLUE, " ")
         line.rstrip()
-    return list(lines)
+        out.append(line)
+    return out
 
 
 def _longest_piece(plain: str) -> int:
