@@ -143,3 +143,33 @@ def test_math_text_is_a_fragment_of_prose():
 
     assert prose("so $b = yₛ − w·xₛ$ (here B)") == ("so ", MathText("b = yₛ − w·xₛ"), " (here B)")
     assert prose("costs $5") == ("costs $5",)
+
+
+LONG_NAMES = """
+kind = "graph"
+title = "Long names"
+
+[inputs]
+inputVectorAlpha = [1, -1]
+weightMatrixOne = [[0.5, -1], [1, 0.5], [-0.5, 1]]
+readoutVector = [1, -1, 0.5]
+
+[nodes]
+hiddenPreActiv = "weightMatrixOne * inputVectorAlpha"
+hiddenActivation = "sigmoid(hiddenPreActiv)"
+totalEnergyValue = "transpose(readoutVector) * hiddenActivation"
+
+[derivative]
+of = "totalEnergyValue"
+wrt = "inputVectorAlpha"
+"""
+
+
+def test_keys_too_long_to_leave_room_go_above_their_steps(tmp_path):
+    # local.dhiddenActivation_dhiddenPreActiv is 38 typewriter characters: beside it, and a long
+    # name, a formula would have under half the line; the key gets a row of its own instead.
+    derivation = catalog.load_text(LONG_NAMES.encode(), "long-names.toml")
+    text = renderer("latex")(derivation, RenderOptions(4))
+    assert r"&\makebox[0pt][l]{\text{\texttt{local.dhiddenActivation\_dhiddenPreActiv}}} & & \\" in text
+    log = _compile(text, tmp_path)
+    assert not _overfull(log), _overfull(log)

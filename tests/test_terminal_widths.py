@@ -115,3 +115,15 @@ def test_lines_break_between_whole_pieces(plain, first, rest, expected):
 def test_break_levels_tell_vectors_from_rows():
     levels = {b.end: b.level for b in break_levels("[[1, 2], [3, 4]]·x + y")}
     assert levels == {4: 2, 8: 1, 12: 2, 17: 0.5, 18: 0, 20: 0}
+
+
+def test_keys_too_long_for_a_column_go_above_their_steps():
+    from tests.test_handout import LONG_NAMES
+
+    derivation = catalog.load_text(LONG_NAMES.encode(), "long-names.toml")
+    out = StringIO()
+    Console(file=out, width=60, color_system=None).print(render(derivation, RenderOptions(4)))
+    lines = out.getvalue().splitlines()
+    assert max(cell_len(line) for line in lines) <= 60
+    key = lines.index("local.dhiddenActivation_dhiddenPreActiv")
+    assert lines[key + 1].startswith("  ∂hiddenActivation/∂hiddenPreActiv")
