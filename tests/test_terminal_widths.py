@@ -127,3 +127,14 @@ def test_keys_too_long_for_a_column_go_above_their_steps():
     assert max(cell_len(line) for line in lines) <= 60
     key = lines.index("local.dhiddenActivation_dhiddenPreActiv")
     assert lines[key + 1].startswith("  ∂hiddenActivation/∂hiddenPreActiv")
+
+
+@pytest.mark.parametrize("width", (40, 60, 80))
+@pytest.mark.parametrize("problem", ["sigmoid-softmax-minibatch", "svm-soft-margin", "net-2232-softmax"])
+def test_question_sheets_fit_the_width_with_every_key_whole(problem, width):
+    text = _terminal(problem, width, questions=True)
+    lines = text.splitlines()
+    assert max(cell_len(line) for line in lines) <= width
+    words = {word for line in lines for word in re.split(r"[\s│]+", line)}
+    for step in catalog.load(problem).steps:
+        assert step.key in words, step.key

@@ -221,14 +221,38 @@ def questions(derivation: Derivation, options: RenderOptions) -> RenderableType:
     return Group(*parts)
 
 
-def _answer_table(asked, keys: bool) -> Table:
-    table = Table(show_lines=True, header_style="bold magenta", box=box.SQUARE)
-    table.add_column("Quantity", no_wrap=True)
-    if keys:
-        table.add_column("Key", style="cyan", no_wrap=True)
-    table.add_column("Form", style="dim")
-    table.add_column("Answer", min_width=12, ratio=1)
-    for question in asked:
-        cells = [Text(question.notation.text)] + ([Text(question.key)] if keys else [])
-        table.add_row(*cells, Text(common.answer_form(question)), Text(""))
-    return table
+def _answer_table(asked, keys: bool) -> "AnswerTable":
+    return AnswerTable([(q.notation.text, q.key if keys else "", common.answer_form(q)) for q in asked], keys)
+
+
+class AnswerTable:
+    """The blank answer table: quantity, key, the form of the answer and an empty column for it;
+    where the terminal is too narrow for that, one line per quantity with a rule to write on."""
+
+    #: The narrowest the answer column may be.
+    ANSWER = 6
+
+    def __init__(self, rows: list[tuple[str, str, str]], keys: bool) -> None:
+        self.rows, self.keys = rows, keys
+
+    def __rich_console__(self, console, options):
+        names = max(cell_len(name) for name, _, _ in self.rows)
+        keys = max(cell_len(key) for _, key, _ in self.rows) + 3 if self.keys else 0
+        forms = max(len(word) for _, _, form in self.rows for word in form.split())
+        if names + keys + forms + self.ANSWER + 10 <= options.max_width:
+            yield self._table()
+            return
+        for name, key, form in self.rows:
+            yield Text(f"{name}  {key}  ({form})".replace("    ", "  "))
+            yield Text("  answer: " + "_" * max(options.max_width - 12, 8), style="dim")
+
+    def _table(self) -> Table:
+        table = Table(show_lines=True, header_style="bold magenta", box=box.SQUARE)
+        table.add_column("Quantity", no_wrap=True)
+        if self.keys:
+            table.add_column("Key", style="cyan", no_wrap=True)
+        table.add_column("Form", style="dim")
+        table.add_column("Answer", min_width=self.ANSWER, ratio=1)
+        for name, key, form in self.rows:
+            table.add_row(Text(name), *([Text(key)] if self.keys else []), Text(form), Text(""))
+        return table
