@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from solver.derivation.model import Derivation, Fragment, Math, MathText, Quantity, Section, Step, Table, Value
 from solver.derivation.questions import question_sheet
 from solver.render import common, printing, tex_layout
 from solver.render.common import grid, show, shows_numbers
 from solver.render.options import RenderOptions
-from solver.render.unicode_math import to_latex
+from solver.render.unicode_math import GREEK, to_latex
 
 _SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -56,9 +58,15 @@ def escape(text: str) -> str:
             out.append(f"$_{{{ord(char) - ord('₀')}}}$")
         elif ord(char) < 0x250 and char.isprintable():
             out.append(char)
+        elif char in GREEK or char in "⟨⟩∈":
+            out.append(f"${to_latex(char)}$")
         else:
             out.append("?")
-    return "".join(out)
+    return _ADJACENT_MATHS.sub("", "".join(out))
+
+
+#: ``$x$$y$`` from characters mapped one by one: joined into one formula (``$$`` would open display maths).
+_ADJACENT_MATHS = re.compile(r"(?<!\\)\$\$")
 
 
 def scalar(digits: str) -> str:

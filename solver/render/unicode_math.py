@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-_GREEK = {
+GREEK = {
     "α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "δ": r"\delta", "ε": r"\varepsilon", "ζ": r"\zeta",
     "η": r"\eta", "θ": r"\theta", "κ": r"\kappa", "λ": r"\lambda", "μ": r"\mu", "ν": r"\nu", "ξ": r"\xi",
     "π": r"\pi", "ρ": r"\rho", "σ": r"\sigma", "τ": r"\tau", "φ": r"\varphi", "χ": r"\chi", "ψ": r"\psi",
@@ -24,7 +24,7 @@ _SYMBOLS = {
     "⇔": r"\iff", "⇒": r"\Rightarrow", "∈": r"\in", "∉": r"\notin", "∂": r"\partial", "∇": r"\nabla",
     "∞": r"\infty", "‖": r"\|", "ℝ": r"\mathbb{R}", "∅": r"\emptyset", "′": "'", "″": "''", "ŷ": r"\hat{y}",
     "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "#": r"\#", "$": r"\$", "~": r"\sim", "\\": r"\backslash",
-    "½": r"\tfrac{1}{2}", "⅓": r"\tfrac{1}{3}", "⅔": r"\tfrac{2}{3}", "¼": r"\tfrac{1}{4}", "¾": r"\tfrac{3}{4}",
+    "⟨": r"\langle", "⟩": r"\rangle", "½": r"\tfrac{1}{2}", "⅓": r"\tfrac{1}{3}", "⅔": r"\tfrac{2}{3}", "¼": r"\tfrac{1}{4}", "¾": r"\tfrac{3}{4}",
     "𝟏": r"\mathbf{1}", "…": r"\ldots",
 }
 
@@ -38,7 +38,7 @@ _OPERATORS = {
     "max": r"\max", "min": r"\min", "log": r"\log", "ln": r"\ln", "exp": r"\exp", "tanh": r"\tanh",
     "sin": r"\sin", "cos": r"\cos", "det": r"\det", "ReLU": r"\operatorname{ReLU}",
     "LeakyReLU": r"\operatorname{LeakyReLU}", "softmax": r"\operatorname{softmax}", "diag": r"\operatorname{diag}",
-    "sign": r"\operatorname{sign}", "tr": r"\operatorname{tr}",
+    "sign": r"\operatorname{sign}", "step": r"\operatorname{step}", "tr": r"\operatorname{tr}",
 }
 
 _COMBINING_HAT = "\u0302"
@@ -61,7 +61,8 @@ def to_latex(text: str) -> str:
             out.append(f"{mark}{{{_joined(script)}}}")
             continue
         if token in ("_", "^") and i + 1 < len(tokens) and tokens[i + 1].isalnum():
-            out.append(f"{token}{{{_word(tokens[i + 1], script=True)}}}")
+            argument = tokens[i + 1]
+            out.append(f"{token}{{{_word(argument, script=True) if argument.isascii() else _piece(argument).strip()}}}")
             i += 2
             continue
         if token == "√" and i + 1 < len(tokens) and tokens[i + 1].isalnum():
@@ -101,8 +102,8 @@ def _piece(token: str) -> str:
         return _word(token)
     if token[0].isdigit():
         return token
-    if token in _GREEK:
-        return _GREEK[token] + " "
+    if token in GREEK:
+        return GREEK[token] + " "
     if token in _SYMBOLS:
         symbol = _SYMBOLS[token]
         return symbol + " " if symbol[-1].isalpha() else symbol
