@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # the command line reads this table to build its help: import
     from solver.reading.problem_file import Doc
 
 #: Top-level keys every problem file may have, whatever its kind.
-COMMON_KEYS = ("kind", "title", "decimals", "tolerance")
+COMMON_KEYS = ("kind", "title", "decimals", "tolerance", "grading")
 
 
 @dataclass(frozen=True)
