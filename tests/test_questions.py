@@ -15,10 +15,10 @@ from conftest import run_solver
 
 from solver.checking.template import answer_template
 from solver.derivation.model import Derivation, Scalar
-from solver.derivation.questions import question_sheet
+from solver.derivation.questions import question, question_sheet
 from solver.kinds import catalog
 from solver.render import emit
-from solver.render.common import show
+from solver.render.common import answer_form, show
 from solver.render.options import RenderOptions
 
 FORMATS = ("terminal", "markdown", "latex", "json")
@@ -89,12 +89,12 @@ def test_no_step_s_displayed_value_appears_on_its_sheet(problem, fmt, derivation
 
 
 @pytest.mark.parametrize("problem", PROBLEMS)
-def test_the_sheet_asks_for_every_key_of_the_template(problem, derivations):
+def test_the_sheet_asks_for_the_keys_of_the_template(problem, derivations):
     derivation = derivations[problem]
     template_keys = [line.split(" = ")[0].replace('"', "") for line in answer_template(derivation).splitlines()
                      if " = " in line and not line.startswith("#")]
     sheet = question_sheet(derivation)
-    assert [q.key for q in sheet.questions] == template_keys == [s.key for s in derivation.steps]
+    assert [q.key for q in sheet.questions] == template_keys == list(derivation.scheme.keys)
     document = json.loads(_render(derivation, "json"))
     assert [entry["key"] for entry in document["asked"]] == template_keys
     assert "steps" not in document and "notes" not in document
@@ -117,15 +117,24 @@ def test_the_terminal_sheet_shows_the_givens_and_a_blank_answer_column(derivatio
 
 
 def test_answer_forms_say_what_to_write(derivations):
-    forms = {q.key: q.form for q in question_sheet(derivations["svm-soft-margin"]).questions}
-    assert forms["w"] == "vector" and forms["b"] == "number"
-    assert forms["support_vectors"] == "set" and forms["hyperplane"] == "equation"
-    markdown = _render(derivations["svm-soft-margin"], "markdown")
-    assert "| $w$ | `w` | vector of 2 | |" in markdown
-    assert "| $H$ | `hyperplane` | equation in x₁, x₂ | |" in markdown
-    assert "set of names from A, B, C, D, E, F, G" in markdown
+    # svm-soft-margin asks w, b, margin, support_vectors, xi.*, class.* ([grading]), w and the
+    # support vectors for 2 points each
+    soft = derivations["svm-soft-margin"]
+    sheet = question_sheet(soft)
+    forms = {q.key: q.form for q in sheet.questions}
+    assert forms["w"] == "vector" and forms["b"] == "number" and forms["support_vectors"] == "set"
+    assert "f.A" not in forms and "hyperplane" not in forms  # not asked, not on the sheet
+    markdown = _render(soft, "markdown")
+    assert "| $w$ | `w` | vector of 2, 2 points | |" in markdown
+    assert "| $b$ | `b` | number, 1 point | |" in markdown
+    assert "set of names from A, B, C, D, E, F, G, 2 points" in markdown
+    assert "`f.A`" not in markdown
+    hyperplane = question(soft.by_key["hyperplane"])
+    assert hyperplane.form == "equation" and answer_form(hyperplane) == "equation in x₁, x₂"
     matrices = {q.key: q.form for q in question_sheet(derivations["sigmoid-softmax-minibatch"]).questions}
     assert matrices["s1.W1"] == "matrix"
+    document = json.loads(_render(soft, "json"))
+    assert next(e for e in document["asked"] if e["key"] == "w")["points"] == 2
 
 
 def test_questions_without_keys(derivations):

@@ -9,6 +9,7 @@ note or table, so no medium can print an answer by mistake.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 from solver.derivation.model import Derivation, Math, Quantity, Shape, Step, Text, Value
 from solver.maths.notation import Notation
@@ -25,6 +26,8 @@ class Question:
     labels: tuple[str, ...] = ()
     #: For an equation (a hyperplane): its variables.
     variables: tuple[Notation, ...] = ()
+    #: What the answer is worth, when the problem's ``[grading]`` table says (else None).
+    points: Fraction | None = None
 
     @property
     def form(self) -> str:
@@ -62,18 +65,24 @@ class QuestionSheet:
         return tuple(q for section in self.sections for q in section.questions)
 
 
-def question(step: Step) -> Question:
+def question(step: Step, points: Fraction | None = None) -> Question:
     """What a step asks, without its value."""
-    return Question(step.key, step.notation, step.shape, step.labels, step.equation_of)
+    return Question(step.key, step.notation, step.shape, step.labels, step.equation_of, points)
 
 
 def question_sheet(derivation: Derivation) -> QuestionSheet:
-    """The derivation's question sheet; sections that neither give nor ask anything are left out."""
-    sections = tuple(
-        QuestionSection(s.title, s.givens, tuple(question(step) for step in s.steps))
-        for s in derivation.sections
-        if s.givens or s.steps
-    )
+    """The derivation's question sheet: the keys its grading scheme asks for (every step's, unless
+    the problem's ``[grading]`` table chooses, which also gives their points); sections that
+    neither give nor ask anything are left out."""
+    scheme = derivation.scheme
+    asked = dict(zip(scheme.keys, scheme.points))
+    sections = []
+    for s in derivation.sections:
+        questions = tuple(question(step, asked[step.key] if scheme.chosen else None)
+                          for step in s.steps if step.key in asked)
+        if s.givens or questions:
+            sections.append(QuestionSection(s.title, s.givens, questions))
+    sections = tuple(sections)
     return QuestionSheet(derivation.problem, derivation.kind, derivation.title,
                          _statement(derivation.description), sections)
 

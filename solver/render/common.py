@@ -188,7 +188,15 @@ def _whole_multiple(values: tuple[Scalar, ...]) -> tuple[Scalar, ...]:
 
 def answer_form(question: Question) -> str:
     """The form an answer takes, in words: ``number``, ``vector of 3``, ``2×3 matrix``,
-    ``set of names from A, B, C``, ``equation in x₁, x₂``."""
+    ``set of names from A, B, C``, ``equation in x₁, x₂``; and what it is worth when the problem
+    gives points (``number, 2 points``)."""
+    form = _form(question)
+    if question.points is None:
+        return form
+    return f"{form}, {question.points} point{'' if question.points == 1 else 's'}"
+
+
+def _form(question: Question) -> str:
     rows, cols = question.shape
     if question.form == "set":
         return "set of names from " + ", ".join(question.labels)

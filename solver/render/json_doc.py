@@ -105,6 +105,8 @@ def questions_document(derivation: Derivation, decimals: int) -> dict:
                 entry["labels"] = list(q.labels)
             if q.variables:
                 entry["variables"] = [n.plain for n in q.variables]
+            if q.points is not None:
+                entry["points"] = int(q.points) if q.points.denominator == 1 else str(q.points)
             asked.append(entry)
     return {
         "problem": sheet.problem,
