@@ -61,6 +61,8 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
                         help="a question sheet: the problem, what to compute and a blank answer table, no answers")
     parser.add_argument("--no-keys", dest="keys", action="store_false",
                         help="leave out the keys (the names an answer file uses) beside each quantity")
+    parser.add_argument("--no-pictures", dest="pictures", action="store_false",
+                        help="leave the pictures out (html draws them inline; markdown and latex beside -o FILE)")
 
 
 def program_name() -> str:
@@ -183,8 +185,11 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
     derivation = _load(args.problem, args.expected_kind)
     decimals = derivation.decimals if args.decimals is None else args.decimals
+    beside = args.output if args.output not in (None, "-") else None
+    options = RenderOptions(decimals, keys=args.keys, questions=args.questions, pictures=args.pictures,
+                            pictures_beside=beside)
     with output_stream(args.output) as stream:
-        emit(args.format, derivation, RenderOptions(decimals, keys=args.keys, questions=args.questions), stream)
+        emit(args.format, derivation, options, stream)
     return EXIT_OK
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 from fractions import Fraction
 
 import pytest
@@ -12,9 +15,34 @@ from solver.kinds import catalog
 from solver.render import renderer
 from solver.render.options import RenderOptions
 
+TEX = shutil.which("pdflatex")
+REQUIRE_TEX = os.environ.get("SOLVER_REQUIRE_TEX") == "1"
+
+
 @pytest.fixture(scope="module")
 def relu_111():
     return catalog.load("relu-111-sgd")
+
+
+@pytest.mark.parametrize("problem", catalog.builtin_names())
+def test_latex_output_compiles(problem, tmp_path):
+    if TEX is None:
+        if REQUIRE_TEX:
+            pytest.fail("pdflatex is required here (SOLVER_REQUIRE_TEX=1) but not installed")
+        pytest.skip("no TeX engine installed")
+    source = tmp_path / "solution.tex"
+    derivation = catalog.load(problem)
+    source.write_text(renderer("latex")(derivation, RenderOptions(4, pictures_beside=str(source))), encoding="utf-8")
+    for figure in derivation.figures:  # each picture a PDF beside the document, and included by it
+        assert (tmp_path / f"solution-{figure.name}.pdf").read_bytes().startswith(b"%PDF")
+        assert f"\\includegraphics[width=\\linewidth,height=0.42\\textheight,keepaspectratio]{{solution-{figure.name}.pdf}}" \
+            in source.read_text(encoding="utf-8")
+    result = subprocess.run(
+        [TEX, "-interaction=nonstopmode", "-halt-on-error", source.name],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert (tmp_path / "solution.pdf").stat().st_size > 1000
 
 
 def test_latex_is_a_complete_document(relu_111):

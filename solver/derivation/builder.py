@@ -15,6 +15,7 @@ from fractions import Fraction
 
 import sympy
 
+from solver.derivation.figure import Figure
 from solver.derivation.model import (
     Derivation, Fragment, Mistake, Quantity, Scalar, Section, Shape, Step, Table, Text, prose,
 )
@@ -103,7 +104,8 @@ class Builder:
         """Start a new section; later givens, steps, notes and tables go into it.  ``context`` places
         its steps when read on their own (``in update 2``)."""
         self._close()
-        self._open = {"title": title, "givens": [], "steps": [], "notes": [], "tables": [], "context": context}
+        self._open = {"title": title, "givens": [], "steps": [], "notes": [], "tables": [], "figures": [],
+                      "context": context}
 
     def note(self, *fragments: Fragment) -> None:
         """A remark shown after the current section's steps; maths in its strings is marked with
@@ -117,13 +119,15 @@ class Builder:
         cells = tuple(tuple(_cell(c) for c in row) for row in rows)
         self._open["tables"].append(Table(title, tuple(_cell(h) for h in header), cells))
 
+    def figure(self, figure: Figure) -> None:
+        """A picture shown after the current section's tables."""
+        self._open["figures"].append(figure)
+
     def _close(self) -> None:
         if self._open is not None:
             o = self._open
-            self._sections.append(
-                Section(o["title"], tuple(o["givens"]), tuple(o["steps"]), tuple(o["notes"]), tuple(o["tables"]),
-                        o["context"])
-            )
+            self._sections.append(Section(o["title"], tuple(o["givens"]), tuple(o["steps"]), tuple(o["notes"]),
+                                          tuple(o["tables"]), tuple(o["figures"]), o["context"]))
             self._open = None
 
     # --- quantities ---------------------------------------------------------------------------

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
+from solver.derivation.figure import Figure
 from solver.derivation.model import Derivation, Fragment, Math, MathText, Quantity, Section, Step, Table, Value
 from solver.derivation.questions import question_sheet
 from solver.render import common, printing, tex_layout
 from solver.render.common import grid, show, shows_numbers
 from solver.render.options import RenderOptions
+from solver.render.picture_files import write_picture
 from solver.render.unicode_math import GREEK, to_latex
 
 _SPECIAL = {
@@ -224,7 +226,18 @@ def _section(section: Section, derivation: Derivation, options: RenderOptions) -
         lines.append(f"\\emph{{Note.}} {fragments(note, derivation, decimals)}\n")
     for table in section.tables:
         lines.extend(_table(table, derivation, decimals))
-    return lines
+    for figure in section.figures:
+        lines.extend(_figure(figure, options))
+    return lines if len(lines) > 1 else []  # nothing under the heading: pictures only, and none written
+
+
+def _figure(figure: Figure, options: RenderOptions) -> list[str]:
+    """A picture written to a PDF file beside the document, included at the width of the text."""
+    name = write_picture(figure, "pdf", options)
+    if name is None:
+        return []
+    return [r"\begin{center}", rf"\includegraphics[width=\linewidth,height=0.42\textheight,keepaspectratio]{{{name}}}",
+            "", rf"\small\emph{{{escape(figure.caption)}}}", r"\end{center}"]
 
 
 def _givens(givens, decimals: int, keys: bool) -> str:
@@ -255,18 +268,21 @@ def _table(table: Table, derivation: Derivation, decimals: int) -> list[str]:
 FIT_TO_WIDTH = r"\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}{%" + "\n"
 
 
+#: The document's opening lines (only packages a basic TeX installation has).
+DOCUMENT_START = (
+    r"\documentclass[11pt]{article}",
+    r"\usepackage{amsmath,amssymb,graphicx}",
+    r"\usepackage[margin=2cm]{geometry}",
+    r"\allowdisplaybreaks",
+    r"\setlength{\parindent}{0pt}",
+    r"\sloppy",
+    r"\begin{document}",
+)
+
+
 def preamble(title: str) -> list[str]:
     """The document's opening lines, down to its title."""
-    return [
-        r"\documentclass[11pt]{article}",
-        r"\usepackage{amsmath,amssymb,graphicx}",
-        r"\usepackage[margin=2cm]{geometry}",
-        r"\allowdisplaybreaks",
-        r"\setlength{\parindent}{0pt}",
-        r"\sloppy",
-        r"\begin{document}",
-        f"\\section*{{{escape(title)}}}",
-    ]
+    return [*DOCUMENT_START, f"\\section*{{{escape(title)}}}"]
 
 
 def questions(derivation: Derivation, options: RenderOptions) -> str:
@@ -306,7 +322,13 @@ def render(derivation: Derivation, options: RenderOptions) -> str:
     """The whole derivation as a LaTeX document (a question sheet with ``options.questions``)."""
     if options.questions:
         return questions(derivation, options)
-    lines = preamble(derivation.title) + [
+    return "\n".join([*DOCUMENT_START, body(derivation, options), r"\end{document}"]) + "\n"
+
+
+def body(derivation: Derivation, options: RenderOptions) -> str:
+    """The document's body alone, for a notebook or for including in another document."""
+    lines = [
+        f"\\section*{{{escape(derivation.title)}}}",
         f"Problem \\texttt{{{escape(derivation.problem)}}}, kind \\texttt{{{escape(derivation.kind)}}}.",
         "",
     ]
@@ -314,5 +336,4 @@ def render(derivation: Derivation, options: RenderOptions) -> str:
         lines += [fragments(derivation.description, derivation, options.decimals), ""]
     for section in derivation.sections:
         lines += _section(section, derivation, options)
-    lines.append(r"\end{document}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines)

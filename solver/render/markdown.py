@@ -7,6 +7,7 @@ from solver.derivation.questions import question_sheet
 from solver.render import common
 from solver.render import latex as tex
 from solver.render.options import RenderOptions
+from solver.render.picture_files import write_picture
 
 
 def _cell(text: str) -> str:
@@ -30,7 +31,11 @@ def _section(section: Section, derivation: Derivation, options: RenderOptions) -
         lines += [f"> **Note.** {_text(note, derivation, decimals)}", ""]
     for table in section.tables:
         lines += _table(table, derivation, decimals)
-    return lines
+    for figure in section.figures:
+        name = write_picture(figure, "svg", options)
+        if name is not None:
+            lines += [f"![{_text((figure.caption,), derivation, decimals)}]({name})", ""]
+    return lines if len(lines) > 2 else []  # nothing under the heading: pictures only, and none written
 
 
 def givens(quantities, decimals: int, keys: bool) -> str:

@@ -15,3 +15,7 @@ class RenderOptions:
     keys: bool = True
     #: A question sheet instead of the solution: the statement, what to compute, a blank answer table.
     questions: bool = False
+    #: Whether pictures are drawn (HTML inline; Markdown and LaTeX into files beside the output).
+    pictures: bool = True
+    #: The output file that Markdown's SVG and LaTeX's PDF pictures are written beside; None: no files.
+    pictures_beside: str | None = None
