@@ -167,3 +167,44 @@ def test_the_json_report_carries_mistakes_also_and_patterns(tmp_path):
     assert report["patterns"][0]["keys"] == ["s2.dL_dW2", "s2.dL_da1", "s2.dL_dW1"]
     terminal = run_solver("check", "relu-111-sgd", str(path), env={"COLUMNS": "200"})
     assert "Every gradient is ŷ − y" in terminal.stdout
+
+
+# --- values a formula cannot be worked from ------------------------------------------------------------
+
+
+def test_a_formula_undefined_on_the_students_values_is_judged_not_a_crash():
+    # softmax-ce with p₁ written 0: −y₁/p₁ and log(p₁) have no value from it.  The exact p₁ is
+    # e²/(e² + e + e^0.1) = 7.3891/11.2125 = 0.6590, so ∂L/∂p₁ = −1/0.6590 = −1.5174 and L = −log 0.6590 = 0.4170
+    _, found = results("softmax-ce", "p1 = 0\nloss = 1\ndL_dp1 = -1\n")
+    assert [found[k].verdict for k in ("p1", "loss", "dL_dp1")] == ["wrong"] * 3
+    assert found["dL_dp1"].yours is None and "has no value from your own values" in found["dL_dp1"].reason
+    assert found["dL_dp1"].formula == "−y₁/p₁"
+    # the exact values are still right, whatever was written before them
+    _, found = results("softmax-ce", "p1 = 0\nloss = 0.4170\ndL_dp1 = -1.5174\n")
+    assert (found["loss"].verdict, found["dL_dp1"].verdict) == ("correct", "correct")
+    # svm-six-points: ‖w‖ written 0, so 1/‖w‖ has no value; the margin √2/4 = 0.3536 is still right
+    _, found = results("svm-six-points", "norm_w = 0\nmargin = 0.3536\nwidth = 2\n")
+    assert (found["margin"].verdict, found["width"].verdict) == ("correct", "wrong")
+    assert "2/‖w‖ has no value" in found["width"].reason
+    # a formula answer worked on those values: compared as a function, so still right
+    _, found = results("softmax-ce", 'p1 = 0\ndL_dp1 = "-y1/p1"\n')
+    assert found["dL_dp1"].verdict == "correct"
+
+
+def test_every_key_of_every_built_in_answered_with_one_number_is_graded():
+    # zeros divide and take logarithms of zero, −1 takes roots and logarithms of negatives: every key is judged
+    for name in catalog.builtin_names():
+        plan = CheckPlan(catalog.load(name), Tolerance(4))
+        for value in ("0", "-1", "1"):
+            text = "".join(f'"{c.step.key}" = {value}\n' for c in plan.steps)
+            report = plan.check(parse_answers(text.encode(), "answers.toml"), "answers.toml")
+            assert report.error is None and len(report.results) == len(plan.steps), (name, value)
+
+
+def test_the_command_line_reports_an_undefined_step_in_its_row(tmp_path):
+    path = tmp_path / "zero.toml"
+    path.write_text("p1 = 0\nloss = 1\ndL_dp1 = -1\n")
+    result = run_solver("check", "softmax-ce", str(path), env={"COLUMNS": "200"})
+    assert result.returncode == 1 and "not graded" not in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert "−y₁/p₁ has no value from your own values" in result.stdout

@@ -60,6 +60,8 @@ def explanation(result: Result) -> str:
         if result.yours:
             text = _from_yours(result)
             parts.append(text[0].upper() + text[1:] + ".")
+        elif result.reason:
+            parts.append(result.reason[0].upper() + result.reason[1:] + ".")
         return "\n".join(parts)
     return ""
 

@@ -45,6 +45,8 @@ from solver.render import printing
 from solver.render.common import plain_equation, show
 
 ONLY_HERE_ID = "equal_only_at_these_numbers"
+UNDEFINED = ("{formula} has no value from your own values (a division by zero, or a logarithm or root outside its "
+             "domain), so it was compared with the exact value only")
 _EVALUATION_FAILURES = (ArithmeticError, KeyError, NotImplementedError, ValueError, TypeError)
 
 #: What a cell's reading did to the student's working: the value written, and whether it carries a slip.
@@ -311,6 +313,8 @@ class CheckPlan:
             number = +compile_formula(w.formula, self.slots, DECIMAL)(work.values)
         except _EVALUATION_FAILURES:
             number = None
+        if number is not None and not number.is_finite():
+            number = None
         return Written(w.text, number=number, formula=w.formula)
 
     def _read_set(self, step: Step, value: Any) -> list[Written]:
@@ -424,6 +428,7 @@ class CheckPlan:
         """The formula, its value from the student's own values, and the step worked from their numbers."""
         result.formula = compiled.formula_text
         if any(m is None for m in mine):
+            result.reason = UNDEFINED.format(formula=compiled.formula_text)
             return
         result.yours = self._shown(compiled.step, cells, mine, [w.decimals for w in read])
         if len(cells) == 1 and compiled.step.is_scalar:

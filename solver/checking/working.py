@@ -61,11 +61,13 @@ class Working:
     # --- values -----------------------------------------------------------------------------
 
     def evaluate(self, formula: Formula) -> Decimal | None:
-        """The formula on the student's values; None where it cannot be computed from them."""
+        """The formula on the student's values; None where it cannot be computed from them (a division by
+        a zero they wrote, the logarithm of one: Decimal gives an infinity there rather than raising)."""
         try:
-            return +formula.fn(self.values)
+            value = +formula.fn(self.values)
         except _FAILURES:
             return None
+        return value if value.is_finite() else None
 
     def write(self, slot: int, number: Decimal, decimals: int | None) -> None:
         """A value the student wrote: carried as written, give or take half a unit of its last place (a
