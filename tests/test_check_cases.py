@@ -208,3 +208,17 @@ def test_the_command_line_reports_an_undefined_step_in_its_row(tmp_path):
     assert result.returncode == 1 and "not graded" not in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert "−y₁/p₁ has no value from your own values" in result.stdout
+
+
+def test_the_class_summary_counts_each_named_mistake_once_per_file(tmp_path):
+    # relu-111-sgd: a.toml is the ŷ − y pattern above (three answers, one mistake); b.toml and c.toml update
+    # w₁ the wrong way: 1 + 0.01·(−2) = 0.98 for 1 − 0.01·(−2) = 1.02 (c.toml twice, also b₁ = 0 + 0.01·(−2))
+    (tmp_path / "a.toml").write_text("s2.dL_dW2 = -1.8788\ns2.dL_dW1 = -1.8788\ns2.dL_da1 = -1.8788\n")
+    (tmp_path / "b.toml").write_text("s1.W1 = 0.98\n")
+    (tmp_path / "c.toml").write_text("s1.W1 = 0.98\ns1.b1 = -0.02\n")
+    result = run_solver("check", "relu-111-sgd", *(str(tmp_path / f"{n}.toml") for n in "abc"),
+                        env={"COLUMNS": "160"})
+    table = result.stdout[result.stdout.index("Most common mistakes"):result.stdout.index("Keys most often")]
+    rows = {line.split()[1]: line.split()[3] for line in table.splitlines() if "/3" in line}
+    assert rows == {"update_sign_flipped": "2/3", "output_error_as_gradient": "1/3"}
+    assert "s1.W1, s1.b1" in table
