@@ -222,3 +222,9 @@ def test_the_class_summary_counts_each_named_mistake_once_per_file(tmp_path):
     rows = {line.split()[1]: line.split()[3] for line in table.splitlines() if "/3" in line}
     assert rows == {"update_sign_flipped": "2/3", "output_error_as_gradient": "1/3"}
     assert "s1.W1, s1.b1" in table
+
+
+def test_a_value_written_in_thousands_is_told_its_own_value_in_whole_units():
+    # relu-111-sgd, update 1: ŷ = z₂ = w₂·a₁ + b₂ = 1; "1e3" is written to the thousands, but z₂ is shown as 1, not 0
+    _, found = results("relu-111-sgd", "s1.yhat = 1e3\n")
+    assert found["s1.yhat"].verdict == "wrong" and found["s1.yhat"].yours == "1"

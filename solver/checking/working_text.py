@@ -41,8 +41,9 @@ def number_text(value: Decimal) -> str:
 
 
 def rounded(value: Decimal, decimals: int, *, trim: bool) -> Decimal:
-    """``value`` to ``decimals`` places; with ``trim``, without trailing zeros (3, not 3.0000)."""
-    value = round_half_up(value, decimals)
+    """``value`` to ``decimals`` places (at least whole units: 1 is not shown as 0 to one written ``1e3``);
+    with ``trim``, without trailing zeros (3, not 3.0000)."""
+    value = round_half_up(value, max(decimals, 0))
     if trim and value == value.to_integral_value():
         return value.quantize(Decimal(1))
     return value.normalize() if trim and "." in str(value) else value
