@@ -189,6 +189,10 @@ def test_a_formula_undefined_on_the_students_values_is_judged_not_a_crash():
     # a formula answer worked on those values: compared as a function, so still right
     _, found = results("softmax-ce", 'p1 = 0\ndL_dp1 = "-y1/p1"\n')
     assert found["dL_dp1"].verdict == "correct"
+    # a wrong one is told so as a function, not that it was compared with a value
+    _, found = results("softmax-ce", 'p1 = 0\ndL_dp1 = "y1/p1"\n')
+    assert found["dL_dp1"].verdict == "wrong"
+    assert found["dL_dp1"].reason == "as a function of the problem's givens, this is not −y₁/p₁"
 
 
 def test_every_key_of_every_built_in_answered_with_one_number_is_graded():

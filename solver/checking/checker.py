@@ -413,6 +413,9 @@ class CheckPlan:
         result.verdict = "wrong"
         mine = [work.evaluate(compiled.cells[c]) for c in cells]
         self._explain(result, compiled, cells, read, mine, work)
+        result.reason = None  # a formula is judged as a function, never against the exact value alone
+        if result.yours is None:
+            result.reason = f"as a function of the problem's givens, this is not {compiled.formula_text}"
         if all(w.formula is None or self.functions.at_problem_numbers(step, c, w.formula) for c, w in zip(cells, read)):
             result.mistake, result.diagnosis = ONLY_HERE_ID, ONLY_HERE
         elif all(w.number is not None for w in read) and all(m is not None for m in mine):
