@@ -189,6 +189,12 @@ def test_a_formula_undefined_on_the_students_values_is_judged_not_a_crash():
     # a formula answer worked on those values: compared as a function, so still right
     _, found = results("softmax-ce", 'p1 = 0\ndL_dp1 = "-y1/p1"\n')
     assert found["dL_dp1"].verdict == "correct"
+    # kernel-xor with K written all ones: M (from K's rows and the labels) is singular, so its α have no value
+    # there; α_A = 1/8 = 0.125 is still right, 0.2 wrong
+    _, found = results("kernel-xor", "K = [[1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]]\n"
+                                     "alpha.A = 0.125\nalpha.B = 0.2\n")
+    assert (found["alpha.A"].verdict, found["alpha.B"].verdict) == ("correct", "wrong")
+    assert "has no value from your own values" in found["alpha.B"].reason
     # a wrong one is told so as a function, not that it was compared with a value
     _, found = results("softmax-ce", 'p1 = 0\ndL_dp1 = "y1/p1"\n')
     assert found["dL_dp1"].verdict == "wrong"

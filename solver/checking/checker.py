@@ -45,8 +45,8 @@ from solver.render import printing
 from solver.render.common import plain_equation, show
 
 ONLY_HERE_ID = "equal_only_at_these_numbers"
-UNDEFINED = ("{formula} has no value from your own values (a division by zero, or a logarithm or root outside its "
-             "domain), so it was compared with the exact value only")
+UNDEFINED = ("{formula} has no value from your own values (a division by zero, a singular matrix, or a logarithm or "
+             "root outside its domain), so it was compared with the exact value only")
 _EVALUATION_FAILURES = (ArithmeticError, KeyError, NotImplementedError, ValueError, TypeError)
 
 #: What a cell's reading did to the student's working: the value written, and whether it carries a slip.
