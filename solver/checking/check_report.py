@@ -10,6 +10,8 @@ from rich.text import Text
 
 from solver.checking.results import FileReport, Result
 from solver.derivation.model import Derivation
+from solver.render import escape
+from solver.render.escape import terminal as text_of
 
 STYLES = {"correct": "bold green", "follows_through": "bold cyan", "wrong": "bold red", "invalid": "bold magenta"}
 LABELS = {"correct": "correct", "follows_through": "follows through", "wrong": "wrong", "invalid": "invalid"}
@@ -33,17 +35,17 @@ def explanation(result: Result) -> str:
 
 def file_table(report: FileReport) -> RenderableType:
     """The verdict on every key of one file, the first error marked, and a score line."""
-    table = Table(title=f"{report.file}", title_justify="left", header_style="bold")
+    table = Table(title=text_of(report.file), title_justify="left", header_style="bold")
     for heading in ("Key", "Given", "Expected", "Verdict", "Why"):
         table.add_column(heading, overflow="fold")
     first = report.first_wrong
     for result in report.results:
-        key = Text(result.key, style="cyan")
+        key = text_of(result.key, style="cyan")
         if result is first:
             key.append(" ◀ first error", style="bold red")
-        table.add_row(key, result.given, result.expected, Text(LABELS[result.verdict], STYLES[result.verdict]),
-                      explanation(result))
-    return Group(table, Text(score_line(report)))
+        table.add_row(key, text_of(result.given), text_of(result.expected),
+                      Text(LABELS[result.verdict], STYLES[result.verdict]), text_of(explanation(result), keep_lines=True))
+    return Group(table, text_of(score_line(report)))
 
 
 def score_line(report: FileReport) -> str:
@@ -62,12 +64,12 @@ def summary_table(reports: list[FileReport]) -> Table:
                          else "left", overflow="fold")
     for report in reports:
         if report.error is not None:
-            table.add_row(report.file, "—", "", "", "", "", Text(report.error, style="magenta"))
+            table.add_row(text_of(report.file), "—", "", "", "", "", text_of(report.error, style="magenta"))
             continue
         first = report.first_wrong
-        table.add_row(report.file, f"{report.score}/{report.max_score}", str(report.count("correct")),
+        table.add_row(text_of(report.file), f"{report.score}/{report.max_score}", str(report.count("correct")),
                       str(report.count("follows_through")), str(report.count("wrong")), str(report.count("invalid")),
-                      first.key if first else "")
+                      text_of(first.key if first else ""))
     return table
 
 
@@ -101,7 +103,7 @@ def json_document(derivation: Derivation, reports: list[FileReport]) -> str:
     document = {"problem": derivation.problem, "title": derivation.title,
                 "files": [file_json(r) for r in reports]}
     # no indent: the C encoder, which keeps thousands of files fast
-    return json.dumps(document, ensure_ascii=False) + "\n"
+    return escape.json_document(json.dumps(document, ensure_ascii=False)) + "\n"
 
 
 def gradescope_results(derivation: Derivation, report: FileReport) -> dict:

@@ -7,58 +7,8 @@ import re
 from solver.derivation.model import Derivation, Fragment, Math, Quantity, Section, Step, Table, Value
 from solver.render import common, printing
 from solver.render.common import grid, show, shows_numbers
+from solver.render.escape import latex as escape
 from solver.render.options import RenderOptions
-
-_SPECIAL = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "$": r"\$",
-    "&": r"\&",
-    "#": r"\#",
-    "%": r"\%",
-    "_": r"\_",
-    "^": r"\^{}",
-    "~": r"\~{}",
-}
-
-#: Characters the terminal texts use, written for LaTeX.
-_UNICODE = {
-    "−": "$-$", "·": "$\\cdot$", "×": "$\\times$", "½": "$\\frac{1}{2}$", "‖": "$\\|$",
-    "ŷ": "$\\hat{y}$", "²": "$^{2}$", "³": "$^{3}$", "Σ": "$\\Sigma$", "∂": "$\\partial$",
-    "⊙": "$\\odot$", "≈": "$\\approx$", "≤": "$\\leq$", "≥": "$\\geq$", "′": "$'$", "→": "$\\to$",
-    "←": "$\\leftarrow$", "ℝ": "$\\mathbb{R}$", "√": "$\\surd$", "σ": "$\\sigma$", "η": "$\\eta$", "δ": "$\\delta$",
-    "α": "$\\alpha$", "ξ": "$\\xi$", "λ": "$\\lambda$", "ᵀ": "$^{\\top}$", "‘": "`", "’": "'",
-    "“": "``", "”": "''", "–": "--", "—": "---", "…": "\\ldots{}", "\u0302": "",
-    "ᵢ": "$_{i}$", "ⱼ": "$_{j}$", "ₛ": "$_{s}$", "±": "$\\pm$", "≠": "$\\neq$", "⇔": "$\\iff$",
-    "∅": "$\\emptyset$", "⁻": "$^{-}$", "¹": "$^{1}$",
-}
-
-
-#: Unicode sub- and superscripts the terminal texts use (xᵢ, w⁽¹⁾), as LaTeX scripts.
-_SCRIPTS = {
-    **{char: f"$_{{{plain}}}$" for char, plain in zip("ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₍₎", "aehijklmnoprstuvx()")},
-    **{char: f"$^{{{plain}}}$" for char, plain in zip("⁰¹⁴⁵⁶⁷⁸⁹⁽⁾", "01456789()")},
-}
-
-
-def escape(text: str) -> str:
-    """Plain text made safe for LaTeX; symbols mapped, other non-Latin characters replaced by ?."""
-    out = []
-    for char in text:
-        if char in _SPECIAL:
-            out.append(_SPECIAL[char])
-        elif char in _UNICODE:
-            out.append(_UNICODE[char])
-        elif char in _SCRIPTS:
-            out.append(_SCRIPTS[char])
-        elif "₀" <= char <= "₉":
-            out.append(f"$_{{{ord(char) - ord('₀')}}}$")
-        elif ord(char) < 0x250 and char.isprintable():
-            out.append(char)
-        else:
-            out.append("?")
-    return "".join(out)
 
 
 def scalar(digits: str) -> str:

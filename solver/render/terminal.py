@@ -11,6 +11,8 @@ from rich.text import Text
 from solver.derivation.model import Derivation, Fragment, Math, Quantity, Section, Step, Value
 from solver.render import common, printing
 from solver.render.common import grid, show, shows_numbers
+from solver.render.escape import terminal as text_of
+from solver.render.escape import visible
 from solver.render.options import RenderOptions
 from solver.render.printing import MINUS
 
@@ -110,8 +112,8 @@ def _given_line(givens: tuple[Quantity, ...], derivation: Derivation, decimals: 
         if i:
             line.append(",  ")
         value = value_text(given, decimals) if given.is_scalar else "= " + _inline_matrix(given, decimals)
-        line.append(f"{given.notation.text} {value}")
-        line.append(f" [{given.key}]", style="dim")
+        line.append(visible(f"{given.notation.text} {value}"))
+        line.append(visible(f" [{given.key}]"), style="dim")
     return line
 
 
@@ -122,36 +124,37 @@ def _steps_table(section: Section, derivation: Derivation, decimals: int) -> Tab
     table.add_column("value", style="bold", no_wrap=True)
     for step in section.steps:
         # Text, not markup: a formula may hold square brackets (W₁[1,2], ∂E/∂x [path 1]).
-        table.add_row(Text(step.key), Text(step_line(step, derivation, decimals)), Text(value_text(step, decimals)))
+        table.add_row(text_of(step.key), text_of(step_line(step, derivation, decimals)),
+                      text_of(value_text(step, decimals), keep_lines=True))
     return table
 
 
 def _extra_table(table, derivation: Derivation, decimals: int) -> Table:
-    out = Table(title=table.title, title_style="bold", header_style="bold magenta")
+    out = Table(title=text_of(table.title), title_style="bold", header_style="bold magenta")
     for heading in table.header:
-        out.add_column(heading)
+        out.add_column(text_of(heading))
     for row in table.rows:
-        out.add_row(*(Text(fragments((cell,), derivation, decimals) if isinstance(cell, (Math, Value)) else cell)
-                      for cell in row))
+        out.add_row(*(text_of(fragments((cell,), derivation, decimals) if isinstance(cell, (Math, Value)) else cell,
+                              keep_lines=True) for cell in row))
     return out
 
 
 def render(derivation: Derivation, options: RenderOptions) -> RenderableType:
     """The whole derivation as one rich renderable."""
     decimals = options.decimals
-    header = Text(derivation.title, style="bold")
-    header.append(f"\nproblem {derivation.problem} · kind {derivation.kind}", style="dim")
+    header = text_of(derivation.title, style="bold")
+    header.append("\n" + visible(f"problem {derivation.problem} · kind {derivation.kind}"), style="dim")
     if derivation.description:
-        header.append("\n" + fragments(derivation.description, derivation, decimals))
+        header.append("\n" + visible(fragments(derivation.description, derivation, decimals), keep_lines=True))
     parts: list[RenderableType] = [Panel(header, expand=False)]
     for section in derivation.sections:
-        parts.append(Rule(section.title, style="blue", align="left"))
+        parts.append(Rule(text_of(section.title), style="blue", align="left"))
         if section.givens:
             parts.append(_given_line(section.givens, derivation, decimals))
         if section.steps:
             parts.append(_steps_table(section, derivation, decimals))
         for note in section.notes:
-            parts.append(Text("Note: " + fragments(note, derivation, decimals), style="yellow"))
+            parts.append(text_of("Note: " + fragments(note, derivation, decimals), style="yellow", keep_lines=True))
         for table in section.tables:
             parts.append(_extra_table(table, derivation, decimals))
     return Group(*parts)
