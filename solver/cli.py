@@ -14,7 +14,8 @@ from decimal import Decimal
 from solver import __version__
 from solver.errors import InputError
 from solver.kinds import KINDS
-from solver.render.output import output_stream, write_text
+from solver.render.escape import error_line, plain_line
+from solver.render.output import flush_stdout, output_stream, refuse_overwriting, silence_stdout, write_text
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -110,6 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _problem_file(problem: str) -> list:
+    """The problem's file as the one input of a solving command, for the check on ``-o``."""
+    from solver.kinds import catalog
+
+    return [path for path in (catalog.resolve_file(problem),) if path is not None]
+
+
 def _load(problem: str, expected_kind: str | None):
     from solver.kinds import catalog
 
@@ -128,7 +136,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     problems = catalog.builtins()
     width = max(len(p.name) for p in problems)
     for p in problems:
-        sys.stdout.write(f"{p.name.ljust(width)}  {p.kind:<9} {p.title}\n")
+        sys.stdout.write(plain_line(f"{p.name.ljust(width)}  {p.kind:<9} {p.title}") + "\n")
     return EXIT_OK
 
 
@@ -136,6 +144,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from solver.render import emit
     from solver.render.options import RenderOptions
 
+    refuse_overwriting(args.output, _problem_file(args.problem))
     derivation = _load(args.problem, args.expected_kind)
     decimals = derivation.decimals if args.decimals is None else args.decimals
     with output_stream(args.output) as stream:
@@ -146,6 +155,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
 def cmd_template(args: argparse.Namespace) -> int:
     from solver.checking.template import answer_template
 
+    refuse_overwriting(args.output, _problem_file(args.problem))
     write_text(args.output, answer_template(_load(args.problem, None)))
     return EXIT_OK
 
@@ -171,18 +181,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in argv
     try:
         args = build_parser().parse_args(argv)
-        return _COMMANDS[args.command](args)
+        status = _COMMANDS[args.command](args)
+        flush_stdout()
+        return status
     except InputError as error:
         if debug:
             raise
-        sys.stderr.write(f"solver: error: {error}\n")
+        _report(f"solver: error: {error}")
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
+    except BrokenPipeError:  # written to stdout outside an output stream (argparse's help, say)
+        silence_stdout()
+        _report("solver: error: standard output: cannot write: the reader closed the pipe")
+        return EXIT_BAD_INPUT
     except Exception as error:  # a bug: say so in one line, traceback on request
         if debug:
             raise
-        sys.stderr.write(f"solver: internal error: {type(error).__name__}: {error} (rerun with --debug)\n")
+        _report(f"solver: internal error: {type(error).__name__}: {error} (rerun with --debug)")
         return EXIT_INTERNAL
+
+
+def _report(line: str) -> None:
+    """One line on standard error, whatever the message quotes."""
+    try:
+        sys.stderr.write(error_line(line) + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass

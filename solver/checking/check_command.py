@@ -15,7 +15,8 @@ from solver.checking.sandbox import Limits
 from solver.checking.tolerance import Tolerance
 from solver.errors import InputError
 from solver.kinds import catalog
-from solver.render.output import output_stream, write_text
+from solver.render import escape
+from solver.render.output import output_stream, refuse_overwriting, write_text
 
 EXIT_OK, EXIT_WRONG, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -48,6 +49,9 @@ def batch_options(args: argparse.Namespace) -> BatchOptions:
 def run_check(args: argparse.Namespace) -> int:
     if args.gradescope and len(args.answers) != 1:
         raise InputError("--gradescope writes the results of one answer file; give exactly one")
+    inputs = [path for path in (catalog.resolve_file(args.problem), *args.answers) if path is not None]
+    refuse_overwriting(args.output, inputs)
+    refuse_overwriting(args.gradescope, inputs)
     plan = build_plan(args)
     several = len(args.answers) > 1
     reports = grade_all(plan, args.answers, batch_options(args), show_progress=several and sys.stderr.isatty())
@@ -55,11 +59,11 @@ def run_check(args: argparse.Namespace) -> int:
     if not several and unreadable:
         raise InputError(unreadable[0].error, source=unreadable[0].file)
     for report in unreadable:
-        sys.stderr.write(f"solver: error: {report.file}: {report.error}\n")
+        sys.stderr.write(escape.error_line(f"solver: error: {report.file}: {report.error}") + "\n")
     _write_output(args, plan, reports, several)
     if args.gradescope:
-        write_text(args.gradescope, json.dumps(check_report.gradescope_results(plan.derivation, reports[0]),
-                                                ensure_ascii=False, indent=2) + "\n")
+        results = check_report.gradescope_results(plan.derivation, reports[0])
+        write_text(args.gradescope, escape.json_document(json.dumps(results, ensure_ascii=False, indent=2)) + "\n")
     if unreadable:
         return EXIT_BAD_INPUT
     return EXIT_OK if all(r.all_accepted for r in reports) else EXIT_WRONG
@@ -73,7 +77,9 @@ def _write_output(args, plan: CheckPlan, reports: list[FileReport], several: boo
 
     with output_stream(args.output) as stream:
         console = Console(file=stream, highlight=False)
-        console.print(f"[bold]{plan.derivation.title}[/bold] [dim]({plan.derivation.problem})[/dim]")
+        header = escape.terminal(plan.derivation.title, style="bold")
+        header.append(escape.visible(f" ({plan.derivation.problem})"), style="dim")
+        console.print(header)
         if not several or args.details:
             for report in reports:
                 if report.error is None:

@@ -59,6 +59,14 @@ def resolve(problem: str) -> tuple[str, Path]:
     raise InputError(f"no built-in problem or file named {problem!r} (see `python -m solver list`)")
 
 
+def resolve_file(problem: str) -> Path | None:
+    """The file a problem argument names, or None when it names none (for checks on output paths)."""
+    try:
+        return resolve(problem)[1]
+    except InputError:
+        return None
+
+
 def read_problem(problem: str) -> tuple[str, Doc]:
     """The parsed problem file (not yet solved) and its display name."""
     name, path = resolve(problem)

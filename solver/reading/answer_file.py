@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from solver.errors import InputError
-from solver.reading.problem_file import MAX_FILE_BYTES, FloatText, parse_toml
+from solver.reading.problem_file import MAX_FILE_BYTES, FloatText, parse_toml, read_file
 
 # The common shape of an answer file, one ``key = value`` per line with a number or a plain string,
 # is read by a small exact subset of TOML; anything else (tables, arrays, escapes, and every error)
@@ -124,17 +124,4 @@ def parse_answers(data: bytes, source: str) -> list[Entry]:
 
 def read_answers(path: Path, source: str) -> list[Entry]:
     """The entries of an answer file on disk; errors name the file."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", source=source) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a file", source=source) from None
-    except OSError as error:
-        raise InputError(f"cannot read: {error.strerror}", source=source) from None
-    except InputError as error:
-        raise error.in_source(source) from None
-    return parse_answers(data, source)
+    return parse_answers(read_file(path, source), source)
