@@ -30,7 +30,7 @@ from solver.checking.results import FileReport, Result
 from solver.checking.tolerance import Tolerance, all_agree, matches_mistake, proportional
 from solver.derivation.model import Derivation, Quantity, Step
 from solver.maths.evaluate import DECIMAL, compile_formula
-from solver.maths.numbers import NUMERIC, plain_decimal, round_half_up
+from solver.maths.numbers import NUMERIC, rounded_text
 from solver.maths.symbolic_equality import symbolically_equal
 from solver.reading.answer_file import Entry
 from solver.reading.written import Written, plain_number, read_scalar
@@ -332,7 +332,7 @@ class CheckPlan:
         if step.is_set:
             return "{" + ", ".join(step.labels[c] for c, n in zip(cells, numbers) if n != 0) + "}"
         decimals = self.tolerance.display_decimals
-        texts = [plain_decimal(round_half_up(n, decimals)) for n in numbers]
+        texts = [rounded_text(n, decimals) for n in numbers]
         return texts[0] if len(texts) == 1 else "[" + ", ".join(texts) + "]"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from solver.derivation.model import Derivation
+from solver.render.escape import plain_line
 
 HEADER = """\
 # Answer file for {problem}: {title}
@@ -17,11 +18,11 @@ HEADER = """\
 
 def answer_template(derivation: Derivation) -> str:
     """TOML text with every key of the derivation and an empty value."""
-    lines = [HEADER.format(problem=derivation.problem, title=derivation.title.replace("\n", " "))]
+    lines = [HEADER.format(problem=plain_line(derivation.problem), title=plain_line(derivation.title))]
     for section in derivation.sections:
         if not section.steps:
             continue
-        lines.append(f"# {section.title}")
+        lines.append(f"# {plain_line(section.title)}")
         for step in section.steps:
             lines.append(f"{_key(step.key)} = \"\"{_hint(step)}")
         lines.append("")

@@ -16,10 +16,12 @@ from fractions import Fraction
 import sympy
 
 from solver.derivation.model import Derivation, Fragment, Mistake, Quantity, Scalar, Section, Shape, Step, Table, Text
+from solver.derivation.refine import SAFETY, ZERO, Refiner
 from solver.errors import InputError
-from solver.maths.evaluate import DECIMAL, RATIONAL, NotRational, closed_form, compile_formula, tree_size
+from solver.maths.evaluate import RATIONAL, NotRational, closed_form, compile_formula, tree_size
 from solver.maths.notation import Notation
-from solver.maths.numbers import NUMERIC, decimal_of_rational
+from solver.maths.numbers import NUMERIC, WORKING_DIGITS, decimal_of_rational
+from solver.maths.precision import Singular, TrackedDecimal
 
 Cells = sympy.Matrix | sympy.Basic | Sequence
 
@@ -33,6 +35,10 @@ MAX_EXACT_BITS = 6644
 #: Closed forms are sought only while every input lies within 10^±this: sympy's evaluation of
 #: exp(−x) for an x of hundreds of digits takes seconds to minutes.
 MAX_CLOSED_FORM_EXPONENT = 100
+
+#: Significant digits a value must keep at working precision (DESIGN: at least 30, and JSON
+#: writes 30); one that keeps fewer is computed again at a higher precision.
+TRUSTED_DIGITS = 35
 
 
 def as_matrix(value: Cells) -> sympy.Matrix:
@@ -60,6 +66,8 @@ def _reason(error: ArithmeticError) -> str:
         return "division by zero"
     if isinstance(error, decimal.InvalidOperation):
         return "undefined (a logarithm or square root of a negative number, say)"
+    if isinstance(error, Singular):
+        return "a logarithm of a number that is not positive"
     return str(error) or type(error).__name__
 
 
@@ -94,6 +102,9 @@ class Builder:
         self._symbolic: dict[sympy.Symbol, sympy.Basic] | None = {} if symbolic else None
         self._display_names: dict[sympy.Symbol, Notation] = {}
         self._given_cells: set[sympy.Symbol] = set()
+        self._formulas: dict[sympy.Symbol, sympy.Basic] = {}
+        self._lost: dict[sympy.Symbol, int] = {}
+        self._refiner = Refiner(self._scalars, self._formulas)
 
     # --- sections ---------------------------------------------------------------------------
 
@@ -157,9 +168,14 @@ class Builder:
         cells = cell_symbols(key, shape)
         formulas = tuple(matrix)
         try:
-            values = tuple(self.evaluate(f) for f in formulas)
+            evaluated = [self._evaluate(f) for f in formulas]
         except ArithmeticError as error:
             raise InputError(f"{key} cannot be computed: {_reason(error)}") from None
+        values = tuple(value for value, _ in evaluated)
+        for cell, cell_formula, (_, lost) in zip(cells, formulas, evaluated):
+            self._formulas[cell] = cell_formula
+            if lost:
+                self._lost[cell] = lost
         if symbolic is None and self._symbolic is not None:
             symbolic = self._composed(formulas)
         step = Step(
@@ -186,6 +202,10 @@ class Builder:
 
     def evaluate(self, formula: sympy.Basic) -> Scalar:
         """``formula``'s value on the quantities built so far: exact where it stays small."""
+        return self._evaluate(formula)[0]
+
+    def _evaluate(self, formula: sympy.Basic) -> tuple[Scalar, int]:
+        """The value, and how many of its working digits may be wrong (0 for exact ones)."""
         inputs = sorted(formula.free_symbols, key=lambda s: s.name)
         known = [self._scalars[s] for s in inputs]
         slots = {s: i for i, s in enumerate(inputs)}
@@ -195,19 +215,41 @@ class Builder:
                     [Fraction(int(v.exact.p), int(v.exact.q)) for v in known]
                 )
                 if max(value.numerator.bit_length(), value.denominator.bit_length()) > MAX_EXACT_BITS:
-                    return Scalar(None, decimal_of_rational(value))  # repeated squaring, say: stop the growth
+                    return Scalar(None, decimal_of_rational(value)), 0  # repeated squaring, say: stop the growth
                 exact = sympy.Rational(value.numerator, value.denominator)
-                return Scalar(exact, decimal_of_rational(exact))
+                return Scalar(exact, decimal_of_rational(exact)), 0
             except NotRational:
                 pass
         exact = None
         if all(v.exact is not None and _moderate(v.approx) for v in known) and _small_inputs(known):
             exact = closed_form(formula, {s: v.exact for s, v in zip(inputs, known)})
         if exact is not None and exact.is_Rational:
-            return Scalar(exact, decimal_of_rational(exact))
-        with localcontext(NUMERIC):
-            approx = +compile_formula(formula, slots, DECIMAL)([v.approx for v in known])
-        return Scalar(exact, approx)
+            return Scalar(exact, decimal_of_rational(exact)), 0
+        approx, lost = self._working_precision(formula, slots, known, inputs)
+        return Scalar(exact, approx), lost
+
+    def _working_precision(self, formula, slots, known: list[Scalar], inputs) -> tuple[Decimal, int]:
+        """The formula at working precision on its inputs' values, computed again at higher
+        precision when that cancels too much (see :mod:`solver.derivation.refine`)."""
+        arith = TrackedDecimal()
+        inherited = max((self._lost.get(s, 0) for s in inputs), default=0)
+        try:
+            with localcontext(NUMERIC):
+                approx = +compile_formula(formula, slots, arith)([v.approx for v in known])
+        except ArithmeticError as error:
+            if not (arith.zeroed or arith.lost or inherited):
+                raise  # nothing was rounded away: the formula is undefined here
+            return self._refiner.value(formula, _reason(error)), 0
+        lost = arith.lost + inherited
+        if not approx.is_finite():  # 0 to a negative power
+            if not (arith.zeroed or lost):
+                raise ZeroDivisionError("division by zero")
+            return self._refiner.value(formula, "division by zero"), 0
+        if (approx == 0 and arith.zeroed) or lost >= WORKING_DIGITS - SAFETY:
+            return self._refiner.value(formula, ZERO), 0  # nothing left of it: 0, or a tiny number?
+        if lost > WORKING_DIGITS - TRUSTED_DIGITS:
+            return self._refiner.value(formula, "it cancels to fewer than 30 significant digits"), 0
+        return approx, lost
 
     def _composed(self, formulas: Sequence[sympy.Basic]) -> list[sympy.Basic] | None:
         """The formulas written out in the givens' cells, or None when an input has no symbolic form

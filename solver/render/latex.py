@@ -11,13 +11,19 @@ from solver.render.escape import latex as escape
 from solver.render.options import RenderOptions
 
 
+def number(digits: str) -> str:
+    """A displayed number in math mode: ``1.2 \\times 10^{300}`` for ``1.2e+300``."""
+    return common.exponent_form(digits, r" \times ", lambda e: f"^{{{e}}}")
+
+
 def scalar(digits: str) -> str:
-    return f"\\left({digits}\\right)" if digits.startswith("-") else digits
+    text = number(digits)
+    return f"\\left({text}\\right)" if digits.startswith("-") or "e" in digits else text
 
 
 def matrix(quantity: Quantity, decimals: int) -> str:
     """The values of a vector or matrix as a bmatrix."""
-    rows = grid(quantity, decimals)
+    rows = [[number(d) for d in row] for row in grid(quantity, decimals)]
     body = r" \\ ".join(" & ".join(row) for row in rows)
     return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
 
@@ -40,10 +46,10 @@ def value(quantity: Quantity, decimals: int) -> str:
         return f"{mark} {matrix(quantity, decimals)}"
     shown = show(quantity.values[0], decimals)
     if shown.exact:
-        return f"= {shown.digits}"
+        return f"= {number(shown.digits)}"
     if shown.closed_form is not None:
-        return rf"= {printing.latex(shown.closed_form, {})} \approx {shown.digits}"
-    return rf"\approx {shown.digits}"
+        return rf"= {printing.latex(shown.closed_form, {})} \approx {number(shown.digits)}"
+    return rf"\approx {number(shown.digits)}"
 
 
 def bare_value(quantity: Quantity, decimals: int) -> str:

@@ -14,16 +14,17 @@ from solver.render.common import grid, show, shows_numbers
 from solver.render.escape import terminal as text_of
 from solver.render.escape import visible
 from solver.render.options import RenderOptions
+from solver.maths.notation import superscript
 from solver.render.printing import MINUS
 
 
 def _minus(digits: str) -> str:
-    return digits.replace("-", MINUS)
+    return common.exponent_form(digits, "×", superscript).replace("-", MINUS)
 
 
 def _scalar_in_formula(digits: str) -> str:
     text = _minus(digits)
-    return f"({text})" if text.startswith(MINUS) else text
+    return f"({text})" if text.startswith(MINUS) or "×" in text else text
 
 
 def _inline_matrix(quantity: Quantity, decimals: int) -> str:
