@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
 
+from solver.maths.bounded_simplex import vertex
 from solver.maths.linear_algebra import solve as solve_square
 
 Vector = tuple[Fraction, ...]
@@ -163,6 +164,10 @@ def solve(X: Sequence[Vector], y: Sequence[int], C: Fraction | None = None) -> O
         optimum = _try(X, y, C, solved, bounded, numeric)
         if optimum is not None:
             return optimum
+    for solved, bounded in _vertices(X, y, C, numeric) if numeric.solved else ():
+        optimum = _try(X, y, C, solved, bounded, numeric)
+        if optimum is not None:
+            return optimum
     for solved, bounded in _search(X, y, C, numeric):
         optimum = _try(X, y, C, solved, bounded, numeric)
         if optimum is not None:
@@ -203,6 +208,55 @@ def _readings(X, y, C, numeric: Numeric) -> Iterator[tuple[tuple[int, ...], tupl
                 if (solved, bounded) not in seen:
                     seen.add((solved, bounded))
                     yield solved, bounded
+
+
+def _vertices(X, y, C, numeric: Numeric) -> Iterator[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Active sets of vertices of the optimal α, for each reading of the numeric optimum.
+
+    When α is not unique (more points on the margin than dimensions + 1, or one point twice),
+    every subset of the margin points may fail with the rest at 0 — some must sit at C.  The optimal α on a reading
+    (margin points M, points inside I held at C) satisfy Σ_M αᵢyᵢxᵢ = w − CΣ_I yᵢxᵢ and
+    Σ_M αᵢyᵢ = −CΣ_I yᵢ with 0 ≤ α ≤ C, w from the KKT equations of the whole reading; an exact
+    simplex finds a vertex, whose free points carry a non-singular KKT system.
+    """
+    d = len(X[0])
+    seen = set()
+    for tol in TOLERANCES:
+        on = tuple(i for i, m in enumerate(numeric.margins) if abs(m - 1) <= tol)
+        inside = tuple(i for i, m in enumerate(numeric.margins) if m < 1 - tol) if C is not None else ()
+        if not on or (on, inside) in seen:
+            continue
+        seen.add((on, inside))
+        w = _face_w(X, y, C, on, inside)
+        if w is None:
+            continue
+        rows = [[y[i] * X[i][k] for i in on] for k in range(d)] + [[Fraction(y[i]) for i in on]]
+        held = [sum((Fraction(C) * y[i] * X[i][k] for i in inside), Fraction(0)) for k in range(d)]
+        rhs = [w[k] - held[k] for k in range(d)] + [-sum((Fraction(C) * y[i] for i in inside), Fraction(0))]
+        alpha = vertex(rows, rhs, [None if C is None else Fraction(C)] * len(on))
+        if alpha is None:
+            continue
+        free = tuple(i for i, a in zip(on, alpha) if a > 0 and (C is None or a < C))
+        at_c = tuple(i for i, a in zip(on, alpha) if C is not None and a == C)
+        yield free, tuple(sorted(inside + at_c))
+
+
+def _face_w(X, y, C, on, inside) -> Vector | None:
+    """w from the KKT equations on a whole reading (α of the margin points unknown, perhaps not
+    unique: w and b are), or None if they have no solution."""
+    d = len(X[0])
+    # unknowns: w (d), b, then the α of the margin points
+    rows, rhs = [], []
+    for k in range(d):
+        rows.append([Fraction(int(j == k)) for j in range(d)] + [Fraction(0)] + [-y[i] * X[i][k] for i in on])
+        rhs.append(sum((Fraction(C) * y[i] * X[i][k] for i in inside), Fraction(0)))
+    for j in on:
+        rows.append([y[j] * X[j][k] for k in range(d)] + [Fraction(y[j])] + [Fraction(0)] * len(on))
+        rhs.append(Fraction(1))
+    rows.append([Fraction(0)] * (d + 1) + [Fraction(y[i]) for i in on])
+    rhs.append(-sum((Fraction(C) * y[i] for i in inside), Fraction(0)))
+    solution = solve_consistent(rows, rhs)
+    return None if solution is None else tuple(solution[:d])
 
 
 def _search(X, y, C, numeric: Numeric) -> Iterator[tuple[tuple[int, ...], tuple[int, ...]]]:
