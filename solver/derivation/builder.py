@@ -36,6 +36,10 @@ MAX_EXACT_BITS = 6644
 #: exp(−x) for an x of hundreds of digits takes seconds to minutes.
 MAX_CLOSED_FORM_EXPONENT = 100
 
+#: Most closed forms sought in one derivation (each costs sympy milliseconds); later values are
+#: carried at working precision only.  A hand-sized problem needs far fewer.
+MAX_CLOSED_FORMS = 300
+
 #: Significant digits a value must keep at working precision (DESIGN: at least 30, and JSON
 #: writes 30); one that keeps fewer is computed again at a higher precision.
 TRUSTED_DIGITS = 35
@@ -104,7 +108,9 @@ class Builder:
         self._given_cells: set[sympy.Symbol] = set()
         self._formulas: dict[sympy.Symbol, sympy.Basic] = {}
         self._lost: dict[sympy.Symbol, int] = {}
-        self._refiner = Refiner(self._scalars, self._formulas)
+        self._order: dict[sympy.Symbol, int] = {}
+        self._refiner = Refiner(self._scalars, self._formulas, self._order)
+        self._closed_forms = 0
 
     # --- sections ---------------------------------------------------------------------------
 
@@ -221,7 +227,9 @@ class Builder:
             except NotRational:
                 pass
         exact = None
-        if all(v.exact is not None and _moderate(v.approx) for v in known) and _small_inputs(known):
+        if (self._closed_forms < MAX_CLOSED_FORMS and all(v.exact is not None and _moderate(v.approx) for v in known)
+                and _small_inputs(known)):
+            self._closed_forms += 1
             exact = closed_form(formula, {s: v.exact for s, v in zip(inputs, known)})
         if exact is not None and exact.is_Rational:
             return Scalar(exact, decimal_of_rational(exact)), 0
@@ -274,6 +282,7 @@ class Builder:
     def _remember(self, quantity: Quantity) -> None:
         for cell, value in zip(quantity.cells, quantity.values):
             self._scalars[cell] = value
+            self._order.setdefault(cell, len(self._order))
         if self._symbolic is not None and isinstance(quantity, Step) and quantity.symbolic is not None:
             self._symbolic.update(zip(quantity.cells, quantity.symbolic))
 

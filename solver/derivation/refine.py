@@ -45,10 +45,13 @@ class Refiner:
     """Evaluates step formulas at higher precisions from the exact givens, through the steps they
     depend on; ``scalars`` and ``formulas`` are the builder's, filled in as steps are added."""
 
-    def __init__(self, scalars: Mapping[sympy.Symbol, Scalar], formulas: Mapping[sympy.Symbol, sympy.Basic]):
+    def __init__(self, scalars: Mapping[sympy.Symbol, Scalar], formulas: Mapping[sympy.Symbol, sympy.Basic],
+                 order: Mapping[sympy.Symbol, int]):
         self._scalars = scalars
         self._formulas = formulas
-        self._memo: dict[int, dict[sympy.Symbol, tuple[mpmath.mpf, int]]] = {}
+        self._order = order
+        self._memo: dict[int, dict[sympy.Symbol, tuple[mpmath.mpf, float]]] = {}
+        self._compiled: dict[tuple[sympy.Symbol, int], tuple] = {}
         self._work = 0
 
     def value(self, formula: sympy.Basic, why: str) -> Decimal:
@@ -94,26 +97,27 @@ class Refiner:
                         seen.add(parent)
                         stack.append(parent)
         if missing:
-            order = {s: i for i, s in enumerate(self._scalars)}
-            for symbol in sorted(missing, key=order.__getitem__):
+            for symbol in sorted(missing, key=self._order.__getitem__):
                 self._work += 1
                 if self._work > MAX_WORK:
                     raise PrecisionExhausted(f"recomputing it at higher precision takes over {MAX_WORK} evaluations")
                 memo[symbol] = self._cell_at(symbol, digits, memo)
         return memo
 
-    def _cell_at(self, symbol: sympy.Symbol, digits: int, memo) -> tuple[mpmath.mpf, int]:
+    def _cell_at(self, symbol: sympy.Symbol, digits: int, memo) -> tuple[mpmath.mpf, float]:
         scalar = self._scalars[symbol]
-        arith = MpArithmetic(digits)
-        if scalar.exact is not None:
-            if scalar.exact.is_Rational:
-                return arith.constant(scalar.exact), 0
-            formula, inputs = scalar.exact, []
-        else:
-            formula = self._formulas[symbol]
+        if scalar.exact is not None and scalar.exact.is_Rational:
+            return MpArithmetic(digits).constant(scalar.exact), 0.0
+        key = (symbol, digits)
+        if key not in self._compiled:
+            formula = scalar.exact if scalar.exact is not None else self._formulas[symbol]
             inputs = sorted(formula.free_symbols, key=lambda s: s.name)
+            arith = MpArithmetic(digits)
+            self._compiled[key] = arith, compile_formula(formula, {s: i for i, s in enumerate(inputs)}, arith), inputs
+        arith, function, inputs = self._compiled[key]
+        arith.reset()
         try:
-            value = compile_formula(formula, {s: i for i, s in enumerate(inputs)}, arith)([memo[s][0] for s in inputs])
+            value = function([memo[s][0] for s in inputs])
         except (ArithmeticError, ValueError):
-            return _NAN, 0
-        return value, arith.lost + max((memo[s][1] for s in inputs), default=0)
+            return _NAN, 0.0
+        return value, arith.lost + max((memo[s][1] for s in inputs), default=0.0)

@@ -57,12 +57,14 @@ MEMBERSHIP_SLACK = Rational(1, 10**40)
 
 def _is_zero(x: sympy.Basic) -> sympy.Basic:
     """1 when |x| ≤ MEMBERSHIP_SLACK, else 0: a set's membership test for x = 0."""
-    return 1 - sympy.sign(sympy.Max(0, sympy.Abs(x) - MEMBERSHIP_SLACK, evaluate=False))
+    # unevaluated: sympy's sign and Abs ask dozens of assumptions of each symbolic argument
+    return 1 - sympy.sign(sympy.Max(0, sympy.Abs(x, evaluate=False) - MEMBERSHIP_SLACK, evaluate=False),
+                          evaluate=False)
 
 
 def _is_positive(x: sympy.Basic) -> sympy.Basic:
     """1 when x > MEMBERSHIP_SLACK, else 0: a set's membership test for x > 0."""
-    return sympy.sign(sympy.Max(0, x - MEMBERSHIP_SLACK, evaluate=False))
+    return sympy.sign(sympy.Max(0, x - MEMBERSHIP_SLACK, evaluate=False), evaluate=False)
 
 
 # --- writing the derivation --------------------------------------------------------------------

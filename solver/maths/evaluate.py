@@ -140,6 +140,18 @@ def _sum(parts: list[Fn], arith) -> Fn:
     return add
 
 
+def _flat_terms(node: sympy.Basic) -> list[sympy.Basic]:
+    """The terms of a sum, nested sums (an unevaluated a + (b + c)) opened up."""
+    terms, stack = [], [node]
+    while stack:
+        item = stack.pop()
+        if item.is_Add:
+            stack.extend(reversed(item.args))
+        else:
+            terms.append(item)
+    return terms
+
+
 def _tracked_sum(parts: list[Fn], note: Callable) -> Fn:
     """A sum that tells ``note(terms, total)`` how much it cancelled (see :mod:`solver.maths.precision`)."""
 
@@ -181,6 +193,8 @@ def compile_formula(expr: sympy.Basic, slots: Mapping[sympy.Symbol, int], arith=
             value = arith.constant(node)
             return lambda v: value
         if node.is_Add:
+            if hasattr(arith, "note_cancellation"):  # one sum, so that its cancellation is measured once
+                return _sum([part(a) for a in _flat_terms(node)], arith)
             return _sum([part(a) for a in node.args], arith)
         if node.is_Mul:
             return _product([part(a) for a in node.args])

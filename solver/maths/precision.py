@@ -11,6 +11,7 @@ precision (:class:`MpArithmetic`, mpmath) until enough digits survive.
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 
 import mpmath
@@ -21,11 +22,13 @@ from solver.maths.evaluate import DecimalArithmetic
 _LOG10_2 = 0.30102999566398120
 
 
-def _decimal_exponent(x) -> int:
-    """floor(log10 |x|) for a non-zero Decimal or mpf (the mpf's within one)."""
+def _log10(x) -> float:
+    """log10 |x| of a non-zero Decimal or mpf, to a few digits (never overflowing a float)."""
     if isinstance(x, Decimal):
-        return x.adjusted()
-    return int(mpmath.mag(x) * _LOG10_2)
+        exponent = x.adjusted()
+        return exponent + math.log10(abs(float(x.scaleb(-exponent))))
+    mantissa, exponent = mpmath.frexp(x)
+    return (math.log10(abs(float(mantissa))) + int(exponent) * _LOG10_2)
 
 
 class Singular(ArithmeticError):
@@ -38,7 +41,11 @@ class Meter:
     exactly 0 by cancelling (``zeroed``: then that 0 may stand for a tiny number)."""
 
     def __init__(self) -> None:
-        self.lost = 0
+        self.lost = 0.0
+        self.zeroed = False
+
+    def reset(self) -> None:
+        self.lost = 0.0
         self.zeroed = False
 
     def note_cancellation(self, terms, total) -> None:
@@ -48,20 +55,20 @@ class Meter:
             return
         if not total:
             self.zeroed = True
-        else:
-            self.lost += max(0, _decimal_exponent(largest) - _decimal_exponent(total))
+        elif abs(total) < largest:
+            self.lost += _log10(largest) - _log10(total)
 
     def note_amplification(self, factor) -> None:
         """A relative error was multiplied by ``|factor|``."""
         if factor and abs(factor) > 1:
-            self.lost += _decimal_exponent(factor) + 1
+            self.lost += _log10(factor)
 
     def note_log(self, result) -> None:
         """log(x) = result: the relative error of x becomes an absolute one of result."""
         if not result:
             self.zeroed = True
         elif abs(result) < 1:
-            self.lost += -_decimal_exponent(result)
+            self.lost -= _log10(result)
 
 
 class TrackedDecimal(DecimalArithmetic, Meter):
