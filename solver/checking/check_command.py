@@ -16,6 +16,7 @@ from solver.checking.tolerance import Tolerance
 from solver.errors import InputError
 from solver.kinds import catalog
 from solver.render import escape
+from solver.render.output import console as terminal_console
 from solver.render.output import output_stream, refuse_overwriting, write_text
 
 EXIT_OK, EXIT_WRONG, EXIT_BAD_INPUT = 0, 1, 2
@@ -73,10 +74,8 @@ def _write_output(args, plan: CheckPlan, reports: list[FileReport], several: boo
     if args.format == "json":
         write_text(args.output, check_report.json_document(plan.derivation, reports))
         return
-    from rich.console import Console
-
     with output_stream(args.output) as stream:
-        console = Console(file=stream, highlight=False)
+        console = terminal_console(stream)
         header = escape.terminal(plan.derivation.title, style="bold")
         header.append(escape.visible(f" ({plan.derivation.problem})"), style="dim")
         console.print(header)

@@ -107,7 +107,8 @@ class Builder:
         self._display_names: dict[sympy.Symbol, Notation] = {}
         self._given_cells: set[sympy.Symbol] = set()
         self._formulas: dict[sympy.Symbol, sympy.Basic] = {}
-        self._lost: dict[sympy.Symbol, int] = {}
+        self._lost: dict[sympy.Symbol, float] = {}  # digits a working-precision value may have lost
+        self._scale: dict[sympy.Symbol, float] = {}  # the precision an exponential on its way hints at
         self._order: dict[sympy.Symbol, int] = {}
         self._refiner = Refiner(self._scalars, self._formulas, self._order)
         self._closed_forms = 0
@@ -177,11 +178,13 @@ class Builder:
             evaluated = [self._evaluate(f) for f in formulas]
         except ArithmeticError as error:
             raise InputError(f"{key} cannot be computed: {_reason(error)}") from None
-        values = tuple(value for value, _ in evaluated)
-        for cell, cell_formula, (_, lost) in zip(cells, formulas, evaluated):
+        values = tuple(value for value, _, _ in evaluated)
+        for cell, cell_formula, (_, lost, scale) in zip(cells, formulas, evaluated):
             self._formulas[cell] = cell_formula
             if lost:
                 self._lost[cell] = lost
+            if scale:
+                self._scale[cell] = scale
         if symbolic is None and self._symbolic is not None:
             symbolic = self._composed(formulas)
         step = Step(
@@ -210,8 +213,9 @@ class Builder:
         """``formula``'s value on the quantities built so far: exact where it stays small."""
         return self._evaluate(formula)[0]
 
-    def _evaluate(self, formula: sympy.Basic) -> tuple[Scalar, int]:
-        """The value, and how many of its working digits may be wrong (0 for exact ones)."""
+    def _evaluate(self, formula: sympy.Basic) -> tuple[Scalar, float, float]:
+        """The value, how many of its working digits may be wrong (0 for exact ones), and the
+        precision the exponentials on its way hint at (see :class:`solver.maths.precision.Meter`)."""
         inputs = sorted(formula.free_symbols, key=lambda s: s.name)
         known = [self._scalars[s] for s in inputs]
         slots = {s: i for i, s in enumerate(inputs)}
@@ -221,9 +225,9 @@ class Builder:
                     [Fraction(int(v.exact.p), int(v.exact.q)) for v in known]
                 )
                 if max(value.numerator.bit_length(), value.denominator.bit_length()) > MAX_EXACT_BITS:
-                    return Scalar(None, decimal_of_rational(value)), 0  # repeated squaring, say: stop the growth
+                    return Scalar(None, decimal_of_rational(value)), 0, 0  # repeated squaring, say: stop the growth
                 exact = sympy.Rational(value.numerator, value.denominator)
-                return Scalar(exact, decimal_of_rational(exact)), 0
+                return Scalar(exact, decimal_of_rational(exact)), 0, 0
             except NotRational:
                 pass
         exact = None
@@ -232,32 +236,33 @@ class Builder:
             self._closed_forms += 1
             exact = closed_form(formula, {s: v.exact for s, v in zip(inputs, known)})
         if exact is not None and exact.is_Rational:
-            return Scalar(exact, decimal_of_rational(exact)), 0
-        approx, lost = self._working_precision(formula, slots, known, inputs)
-        return Scalar(exact, approx), lost
+            return Scalar(exact, decimal_of_rational(exact)), 0, 0
+        approx, lost, scale = self._working_precision(formula, slots, known, inputs)
+        return Scalar(exact, approx), lost, scale
 
-    def _working_precision(self, formula, slots, known: list[Scalar], inputs) -> tuple[Decimal, int]:
+    def _working_precision(self, formula, slots, known: list[Scalar], inputs) -> tuple[Decimal, float, float]:
         """The formula at working precision on its inputs' values, computed again at higher
         precision when that cancels too much (see :mod:`solver.derivation.refine`)."""
         arith = TrackedDecimal()
         inherited = max((self._lost.get(s, 0) for s in inputs), default=0)
+        scale = max([self._scale.get(s, 0) for s in inputs], default=0)
         try:
             with localcontext(NUMERIC):
                 approx = +compile_formula(formula, slots, arith)([v.approx for v in known])
         except ArithmeticError as error:
             if not (arith.zeroed or arith.lost or inherited):
                 raise  # nothing was rounded away: the formula is undefined here
-            return self._refiner.value(formula, _reason(error)), 0
-        lost = arith.lost + inherited
+            return self._refiner.value(formula, _reason(error), max(scale, arith.scale)), 0, 0
+        lost, scale = arith.lost + inherited, max(scale, arith.scale)
         if not approx.is_finite():  # 0 to a negative power
             if not (arith.zeroed or lost):
                 raise ZeroDivisionError("division by zero")
-            return self._refiner.value(formula, "division by zero"), 0
+            return self._refiner.value(formula, "division by zero", scale), 0, 0
         if (approx == 0 and arith.zeroed) or lost >= WORKING_DIGITS - SAFETY:
-            return self._refiner.value(formula, ZERO), 0  # nothing left of it: 0, or a tiny number?
+            return self._refiner.value(formula, ZERO), 0, 0  # nothing left of it: 0, or a tiny number?
         if lost > WORKING_DIGITS - TRUSTED_DIGITS:
-            return self._refiner.value(formula, "it cancels to fewer than 30 significant digits"), 0
-        return approx, lost
+            return self._refiner.value(formula, "it cancels to fewer than 30 significant digits"), 0, 0
+        return approx, lost, scale
 
     def _composed(self, formulas: Sequence[sympy.Basic]) -> list[sympy.Basic] | None:
         """The formulas written out in the givens' cells, or None when an input has no symbolic form

@@ -54,13 +54,17 @@ class Refiner:
         self._compiled: dict[tuple[sympy.Symbol, int], tuple] = {}
         self._work = 0
 
-    def value(self, formula: sympy.Basic, why: str) -> Decimal:
+    def value(self, formula: sympy.Basic, why: str, scale: float = 0.0) -> Decimal:
         """``formula`` to working precision; ``why`` says what went wrong at working precision,
-        for the error when no precision helps (:class:`PrecisionExhausted`)."""
+        for the error when no precision helps (:class:`PrecisionExhausted`); ``scale`` is the
+        precision an exponential in it hints at (see :class:`solver.maths.precision.Meter`):
+        precisions below it are skipped."""
         symbols = sorted(formula.free_symbols, key=lambda s: s.name)
         zero_seen = why == ZERO
         for digits in LEVELS:
-            value, lost, zeroed = self._evaluate(formula, symbols, digits)
+            if digits < scale + WORKING_DIGITS + SAFETY and digits != LEVELS[-1]:
+                continue
+            value, lost, zeroed, scale = self._evaluate(formula, symbols, digits)
             if (value == 0 and zeroed) or lost >= digits - SAFETY:  # nothing left of it, again: 0
                 if zero_seen:
                     return Decimal(0)
@@ -70,6 +74,8 @@ class Refiner:
             if mpmath.isfinite(value) and lost + WORKING_DIGITS + SAFETY <= digits:
                 with localcontext(NUMERIC):
                     return +as_decimal(value, WORKING_DIGITS + 5)
+        if zero_seen:  # nothing left of it at the highest precision: below 10^−15000 of its terms
+            return Decimal(0)
         raise PrecisionExhausted(f"{why}, even at {LEVELS[-1]} significant digits")
 
     def _evaluate(self, formula: sympy.Basic, symbols: list[sympy.Symbol], digits: int):
@@ -80,8 +86,8 @@ class Refiner:
                 value = compile_formula(formula, {s: i for i, s in enumerate(symbols)}, arith)(
                     [known[s][0] for s in symbols])
             except (ArithmeticError, ValueError):
-                return _NAN, 0, False
-            return value, arith.lost + max((known[s][1] for s in symbols), default=0), arith.zeroed
+                return _NAN, 0, False, arith.scale
+            return value, arith.lost + max((known[s][1] for s in symbols), default=0), arith.zeroed, arith.scale
 
     def _values_at(self, digits: int, wanted: list[sympy.Symbol]) -> dict[sympy.Symbol, tuple[mpmath.mpf, int]]:
         """The values (and digits lost) at ``digits`` of ``wanted`` and everything they depend on."""

@@ -20,6 +20,7 @@ import sympy
 from solver.maths.evaluate import DecimalArithmetic
 
 _LOG10_2 = 0.30102999566398120
+_LN10 = 2.302585092994046
 
 
 def _log10(x) -> float:
@@ -43,10 +44,17 @@ class Meter:
     def __init__(self) -> None:
         self.lost = 0.0
         self.zeroed = False
+        self.scale = 0.0
 
     def reset(self) -> None:
         self.lost = 0.0
         self.zeroed = False
+        self.scale = 0.0
+
+    def note_exponential(self, x) -> None:
+        """e^x was taken: a sum with it may need |x|/ln 10 digits to see it beside 1 (σ(9999) is
+        1 − 10^−4343), so ``scale`` hints at the precision a cancellation could call for."""
+        self.scale = max(self.scale, min(abs(float(x)), 1e9) / _LN10)
 
     def note_cancellation(self, terms, total) -> None:
         """A sum of ``terms`` came to ``total``."""
@@ -79,6 +87,7 @@ class TrackedDecimal(DecimalArithmetic, Meter):
 
     def exp(self, x):
         self.note_amplification(x)
+        self.note_exponential(x)
         return x.exp()
 
     def ln(self, x):
@@ -110,6 +119,7 @@ class MpArithmetic(Meter):
 
     def exp(self, x):
         self.note_amplification(x)
+        self.note_exponential(x)
         return mpmath.exp(x)
 
     def ln(self, x):

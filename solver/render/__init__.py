@@ -24,10 +24,9 @@ def renderer(fmt: str) -> Callable[[Derivation, RenderOptions], str]:
 def emit(fmt: str, derivation: Derivation, options: RenderOptions, stream) -> None:
     """Write a derivation to ``stream`` in ``fmt``; the terminal view goes through rich."""
     if fmt == "terminal":
-        from rich.console import Console
-
+        from solver.render.output import console
         from solver.render.terminal import render
 
-        Console(file=stream, highlight=False).print(render(derivation, options))
+        console(stream).print(render(derivation, options))
     else:
         stream.write(renderer(fmt)(derivation, options))

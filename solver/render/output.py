@@ -6,6 +6,7 @@ never a traceback; and an output never replaces a file the same command reads.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -89,6 +90,18 @@ def output_stream(path: str | None) -> Iterator[TextIO]:
             yield handle
     except OSError as error:
         raise _write_error(error, path) from None
+
+
+def console(stream: TextIO):
+    """A rich Console writing to ``stream``: plain text (no highlighting of numbers in file text), and
+    a closed pipe an error like any failed write (rich itself would exit with status 1, silently)."""
+    from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+    return _Console(file=stream, highlight=False)
 
 
 def write_text(path: str | None, text: str) -> None:
