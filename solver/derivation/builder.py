@@ -115,10 +115,11 @@ class Builder:
 
     # --- sections ---------------------------------------------------------------------------
 
-    def section(self, title: str) -> None:
-        """Start a new section; later givens, steps, notes and tables go into it."""
+    def section(self, title: str, context: str = "") -> None:
+        """Start a new section; later givens, steps, notes and tables go into it.  ``context`` places
+        its steps when read on their own (``in update 2``)."""
         self._close()
-        self._open = {"title": title, "givens": [], "steps": [], "notes": [], "tables": []}
+        self._open = {"title": title, "givens": [], "steps": [], "notes": [], "tables": [], "context": context}
 
     def note(self, *fragments: Fragment) -> None:
         """A remark shown after the current section's steps."""
@@ -134,7 +135,8 @@ class Builder:
         if self._open is not None:
             o = self._open
             self._sections.append(
-                Section(o["title"], tuple(o["givens"]), tuple(o["steps"]), tuple(o["notes"]), tuple(o["tables"]))
+                Section(o["title"], tuple(o["givens"]), tuple(o["steps"]), tuple(o["notes"]), tuple(o["tables"]),
+                        o["context"])
             )
             self._open = None
 

@@ -88,12 +88,14 @@ def markdown(text: str) -> str:
                             m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text)
 
 
-def markdown_code(text: str) -> str:
-    """File text as inline code (a key): backticks chosen so that nothing can close the span early."""
+def markdown_code(text: str, pad: bool = False) -> str:
+    """File text as inline code (a key): backticks chosen so that nothing can close the span early;
+    a space inside each fence where the text starts or ends with a backtick, or always with ``pad``
+    (Markdown removes one space each side, so the span shows the same)."""
     text = visible(text)
     fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
+    space = " " if pad or text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{space}{text}{space}{fence}"
 
 
 # --- LaTeX ---------------------------------------------------------------------------------------

@@ -114,16 +114,25 @@ def _raw_pieces(name: str, where: str = "stdout"):
     return check
 
 
-def _gradescope(payload: str | None = None):
-    """Gradescope's results.json: shown as plain text (its ``output_format``), the title as written."""
+def _gradescope(name: str):
+    """Gradescope's results.json: Markdown (its ``output_format``) in which the payload is only text."""
 
     def check(outcome) -> None:
         results = json.loads(outcome.text("{d}/results.json"))
-        assert results["output_format"] == "text" and all(t["output_format"] == "text" for t in results["tests"])
-        if payload is not None:
-            assert results["output"].startswith(payload)
+        outputs = [results["output"], *(t["output"] for t in results["tests"])]
+        assert results["output_format"] == "md" and all(t["output_format"] == "md" for t in results["tests"])
+        for text in outputs:
+            assert RAW.search(text) is None, text
+            text = re.sub(r"(`+)(.+?)\1", "", text)  # a code span shows its text literally
+            assert "<script" not in text, text
+            for piece in RAW_PIECES.get(name, ()):
+                assert re.search(piece if piece.startswith("(?") else re.escape(piece), text) is None, piece
 
     return check
+
+
+#: Characters that act on a terminal or a reader (a line break aside).
+RAW = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def _shown_literally(piece: str, where: str = "stdout"):
@@ -201,7 +210,7 @@ def _title_runs() -> list[Run]:
                 status=1, check=_json_title(payload)),
             Run(f"title-{name}-gradescope", ("check", p, "{d}/a.toml", "--gradescope", "{d}/results.json",
                                              "--format", "json", "--jobs", "1"), files, status=1,
-                check=_gradescope(payload)),
+                check=_gradescope(name)),
         ]
     return runs
 
@@ -239,7 +248,7 @@ def _answer_runs() -> list[Run]:
                     check=_answer_json(key, given)),
                 Run(f"answer-{field_name}-{name}-gradescope", (*base, "--format", "json", "--gradescope",
                                                                "{d}/results.json"), files, status=1,
-                    check=_gradescope()),
+                    check=_gradescope(name)),
             ]
     return runs
 

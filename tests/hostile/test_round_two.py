@@ -9,7 +9,6 @@ real processes (and, for full disks and closed pipes, in a shell).
 from __future__ import annotations
 
 import os
-import re
 import resource
 import shlex
 import subprocess
@@ -22,7 +21,7 @@ import pytest
 
 from solver import cli
 from tests.conftest import ROOT
-from tests.hostile.round_two import DIRECTORY, FIFO, PAYLOADS, RUNS, Run
+from tests.hostile.round_two import DIRECTORY, FIFO, PAYLOADS, RAW, RUNS, Run
 
 #: Generous bounds, far above what any case takes, far below a hang or a read of /dev/zero.
 TIME_LIMIT = 10.0
@@ -30,9 +29,6 @@ PROCESS_TIME_LIMIT = 60.0
 MEMORY_GROWTH = 512 << 20  # bytes the test process may grow by in one in-process case
 PROCESS_MEMORY = 2 << 30  # address space of one solver process (cvxpy and numpy need about 1 GiB)
 
-#: Characters that act on a terminal or a reader: controls (a line break aside), DEL and C1
-#: controls, line and paragraph separators, direction overrides and isolates.
-RAW = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass
