@@ -81,7 +81,9 @@ def test_markdown_code_spans_cannot_be_closed_early():
     ("a_b^c~d", r"a\_b\^{}c\~{}d"),
     ("[x] <y> |z|", r"{[}x{]} \textless{}y\textgreater{} \textbar{}z\textbar{}"),
     ("bell\x07 esc\x1b", "bell? esc?"),
-    ("η·∂L/∂w₁", r"$\eta$$\cdot$$\partial$L/$\partial$w$_{1}$"),
+    # symbols side by side are one formula: "$$" would open display maths
+    ("η·∂L/∂w₁", r"$\eta\cdot\partial$L/$\partial$w$_{1}$"),
+    ("αβ ⟨x⟩", r"$\alpha\beta$ $\langle$x$\rangle$"),
 ])
 def test_latex_text(text, shown):
     assert escape.latex(text) == shown
@@ -120,3 +122,31 @@ def test_base_problem_is_unchanged_by_escaping():
     derivation = solve_text(BASE)
     for fmt in ("markdown", "latex", "json"):
         assert "\\x" not in renderer(fmt)(derivation, RenderOptions(4))
+
+
+def test_notebook_reports_show_what_a_student_wrote_as_text():
+    # the Jupyter views of a check report: a hostile title, value and key in HTML, Markdown and LaTeX
+    import re
+    from html.parser import HTMLParser
+
+    import solver
+
+    answers = {"s1.z1": PAYLOADS["html-script"] + PAYLOADS["screen-clear"],
+               "s1." + PAYLOADS["latex-input"]: "1", "s1.a1": PAYLOADS["markdown-table"]}
+    report = solver.check(titled(PAYLOADS["markup-link"] + PAYLOADS["html-script"]), answers)
+    bundle = report._repr_mimebundle_()
+    page, markdown, latex = bundle["text/html"], bundle["text/markdown"], bundle["text/latex"]
+    for text, shown in ((page, "\\x1b[2J"), (markdown, r"\\x1b\[2J"), (latex, r"\textbackslash{}x1b{[}2J")):
+        assert "\x1b" not in text and "<script" not in text
+        assert shown in text  # the screen clear, as its escape in each medium's own terms
+
+    class Tags(HTMLParser):
+        tags: set[str] = set()
+
+        def handle_starttag(self, tag, attrs) -> None:
+            self.tags.add(tag)
+
+    Tags().feed(page)
+    assert Tags.tags <= {"div", "table", "caption", "thead", "tbody", "tr", "th", "td", "code", "br", "p"}, Tags.tags
+    assert "\n| c | d |" not in markdown  # the value's table stays inside its cell
+    assert re.search(r"(?<!\\textbackslash{})\\input", latex) is None

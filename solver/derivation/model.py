@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import sympy
 
@@ -19,6 +20,9 @@ from solver.derivation.grading_scheme import GradingScheme, every_key
 from solver.maths.evaluate import evaluate_decimal
 from solver.maths.notation import Notation
 from solver.maths.numbers import decimal_of_rational
+
+if TYPE_CHECKING:
+    from solver.derivation.figure import Figure
 
 
 @dataclass(frozen=True)
@@ -136,8 +140,33 @@ class Value:
     quantity: Quantity
 
 
-Fragment = str | Math | Value
+@dataclass(frozen=True)
+class MathText:
+    """A short formula inside running text, written in the project's Unicode notation
+    (``yᵢ(w·xᵢ + b) ≥ 1``) where a sympy formula would be clumsy; each medium sets it as maths."""
+
+    text: str
+
+
+Fragment = str | Math | Value | MathText
 Text = tuple[Fragment, ...]
+
+
+def prose(*fragments: Fragment) -> Text:
+    """Running text with the maths of its words marked: in each string, what stands between a pair
+    of ``$`` signs becomes a :class:`MathText` (``"where $yₛ(w·xₛ + b) = 1$"``)."""
+    out: list[Fragment] = []
+    for fragment in fragments:
+        if not isinstance(fragment, str) or fragment.count("$") < 2:
+            out.append(fragment)
+            continue
+        pieces = fragment.split("$")
+        if len(pieces) % 2 == 0:  # an unpaired $ at the end stays text
+            pieces[-2:] = [pieces[-2] + "$" + pieces[-1]]
+        for i, piece in enumerate(pieces):
+            if piece:
+                out.append(MathText(piece) if i % 2 else piece)
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -171,13 +200,13 @@ class Table:
     """A table shown after a section's steps: a header and rows of fragments."""
 
     title: str
-    header: tuple[str, ...]
+    header: tuple[Fragment, ...]
     rows: tuple[tuple[Fragment, ...], ...]
 
 
 @dataclass(frozen=True)
 class Section:
-    """A titled group of steps, with the givens it introduces, notes and tables.
+    """A titled group of steps, with the givens it introduces, notes, tables and pictures.
 
     ``context`` says, in a few words, where its steps belong when they are read out of the
     derivation (``in update 2``): a template's line for ∂L/∂w₁ becomes "∂L/∂w₁ in update 2".
@@ -188,6 +217,7 @@ class Section:
     steps: tuple[Step, ...] = ()
     notes: tuple[Text, ...] = ()
     tables: tuple[Table, ...] = ()
+    figures: tuple[Figure, ...] = ()
     context: str = ""
 
 
@@ -217,6 +247,10 @@ class Derivation:
     @cached_property
     def steps(self) -> tuple[Step, ...]:
         return tuple(step for section in self.sections for step in section.steps)
+
+    @cached_property
+    def figures(self) -> tuple[Figure, ...]:
+        return tuple(figure for section in self.sections for figure in section.figures)
 
     @cached_property
     def givens(self) -> tuple[Quantity, ...]:

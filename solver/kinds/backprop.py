@@ -13,6 +13,7 @@ from sympy import Rational, S
 
 from solver.derivation.builder import Builder, as_matrix, cells_of
 from solver.derivation.model import Derivation, Math, Mistake, Quantity, Step, Value
+from solver.kinds import backprop_figures
 from solver.kinds.backprop_network import Network, describe, read_network
 from solver.maths import functions as fn
 from solver.maths.display import difference, minus, product_of, sum_of
@@ -72,6 +73,8 @@ class _Writer:
         self.chain: dict[sympy.Symbol, tuple] = {}
         self.eta: Quantity | None = None
         self.previous: dict | None = None
+        self.updates = 0
+        self.losses: list[Step] = []
 
     # notation ---------------------------------------------------------------------------------
 
@@ -166,7 +169,7 @@ class _Writer:
             if value.exact is not None and value.exact == 0:
                 self.b.note(
                     Math(cell),
-                    f" = 0 exactly, so the derivative of {function} there is taken as ",
+                    f"$ = 0$ exactly, so the derivative of {function} there is taken as ",
                     Math(self.net.relu_prime_at_zero),
                     " (set network.relu_prime_at_zero to change this convention).",
                 )
@@ -295,7 +298,7 @@ class _Writer:
             if total == 1:
                 display, cells = difference(yhat.symbol, y.symbol), p - t
             else:
-                self.b.note("The targets do not sum to 1, so ∂L/∂z is ŷ·Σy − y, not the usual ŷ − y.")
+                self.b.note("The targets do not sum to 1, so $∂L/∂z$ is $ŷ·Σy − y$, not the usual $ŷ − y$.")
                 display = sum_of([product_of([sum_of(y.cells), yhat.symbol]), minus(y.symbol)])
                 cells = p * sum(t) - t
         elif net.loss == "binary_cross_entropy":
@@ -385,6 +388,7 @@ class _Writer:
             grads = self._batch_mean(k, title, per_sample)
         else:
             grads = per_sample[0][1]
+            self.losses.append(per_sample[0][0]["loss"])
         return self._apply(k, title, grads, params, eta)
 
     def _batch_mean(self, k: int, title: str, per_sample) -> dict:
@@ -397,7 +401,7 @@ class _Writer:
             mistakes = [mistake("sum_instead_of_mean", SUM_NOT_MEAN, total)] if n > 1 else []
             return self.b.step(key, notation, display, total / n, mistakes=mistakes)
 
-        mean(f"s{k}.loss", name("L"), [fwd["loss"] for fwd, _ in per_sample])
+        self.losses.append(mean(f"s{k}.loss", name("L"), [fwd["loss"] for fwd, _ in per_sample]))
         grads = {}
         for layer in range(self.L, 0, -1):
             dW = mean(f"s{k}.dL_dW{layer}", self._grad_name(self._param_name("W", layer), None),
@@ -436,6 +440,8 @@ class _Writer:
                 updated.append(new)
             new_params[layer] = tuple(updated)
         self.b.table(f"Parameters in update {k}", ("Parameter", "Before", "Gradient", "After"), rows)
+        if backprop_figures.drawn_after(k, self.updates):
+            self.b.figure(backprop_figures.after_update(self.net, k, new_params, params))
         self.previous = params
         return new_params
 
@@ -454,7 +460,9 @@ def build(doc: Doc, problem: str, decimals: int) -> Derivation:
             builder.given(f"s0.W{layer}", writer._param_name("W", layer), net.weights[layer - 1]),
             builder.given(f"s0.b{layer}", writer._param_name("b", layer), net.biases[layer - 1]),
         )
+    builder.figure(backprop_figures.initial(net, params))
     batches = net.batches()
+    writer.updates = len(batches)
     per_epoch = len(batches) // net.epochs
     if net.mode == "minibatch" and len(net.samples) % net.batch_size:
         builder.note(
@@ -466,6 +474,9 @@ def build(doc: Doc, problem: str, decimals: int) -> Derivation:
     with sympy.evaluate(False):
         for k, batch in enumerate(batches, start=1):
             params = writer.update(k, (k - 1) // per_epoch + 1, batch, params, eta)
+    if len(writer.losses) > 1:
+        builder.section("Training")
+        builder.figure(backprop_figures.loss_curve(writer.losses, net.batch_length > 1))
     return builder.build(
         problem=problem, kind="backprop", title=doc.text("title"), decimals=decimals, description=(describe(net),)
     )

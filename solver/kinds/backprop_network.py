@@ -26,11 +26,14 @@ MAX_SAMPLE_PASSES = 200
 #: Most forward passes × parameters: the derivation writes every element of every step, and a
 #: few thousand of them is already far more than any worked solution shows.
 MAX_WORK = 10_000
+#: Most forward passes × layers: each layer of each pass is about seven steps of the derivation, and
+#: 128 of them (some 900 steps) print in about a second; no worked solution shows more.
+MAX_PASS_LAYERS = 128
 
 _LOSS_WORDS = {
-    "half_mse": "½‖ŷ − y‖²",
+    "half_mse": "$½‖ŷ − y‖²$",
     "mse": "mean squared error",
-    "cross_entropy": "cross-entropy −Σ y log ŷ",
+    "cross_entropy": "cross-entropy $−Σ y log ŷ$",
     "binary_cross_entropy": "binary cross-entropy",
 }
 
@@ -145,6 +148,11 @@ def read_network(doc: Doc) -> Network:
         raise training.error(
             f"{len(samples)} samples × {epochs} epochs is more than {MAX_SAMPLE_PASSES} forward passes", "epochs"
         )
+    if len(samples) * epochs * (len(sizes) - 1) > MAX_PASS_LAYERS:
+        raise training.error(
+            f"{len(samples)} samples × {epochs} epochs × {len(sizes) - 1} layers is more than {MAX_PASS_LAYERS} "
+            "layer passes: make the network or the training smaller", "epochs"
+        )
     parameters = sum(n_in * n_out + n_out for n_in, n_out in zip(sizes, sizes[1:]))
     if len(samples) * epochs * parameters > MAX_WORK:
         raise training.error(
@@ -174,7 +182,7 @@ def describe(net: Network) -> str:
     activations = ", ".join(net.activations)
     updates = len(net.batches())
     mode = {"sgd": "per-sample SGD", "minibatch": f"mini-batches of {net.batch_size}", "batch": "full batch"}
-    formula = "z = xW + b" if net.layout == "in_out" else "z = Wx + b"
+    formula = "$z = xW + b$" if net.layout == "in_out" else "$z = Wx + b$"
     return (
         f"A {layers} network (activations: {activations}; loss: {_LOSS_WORDS[net.loss]}), "
         f"trained by {mode[net.mode]} for {net.epochs} epoch{'s' if net.epochs > 1 else ''} "

@@ -19,6 +19,7 @@ from solver.derivation.builder import Builder, cells_of
 from solver.derivation.model import Derivation, Mistake, Quantity, Step, Value
 from solver.errors import InputError
 from solver.kinds import COMMON_KEYS
+from solver.kinds.graph_figure import picture
 from solver.maths.display import product_of, sum_of
 from solver.maths.evaluate import tree_size
 from solver.maths.functions import transpose
@@ -406,10 +407,11 @@ def build(doc: Doc, problem: str, decimals: int) -> Derivation:
     writer = _Writer(graph, b)
     writer.givens()
     writer.forward(order)
+    b.figure(picture(list(graph.inputs), order, parents, writer.quantities, found, graph.output))
     edges = writer.edges([p for variable in graph.variables for p in found[variable]])
     for variable in graph.variables:
         writer.derivative(variable, found[variable], edges)
-    asked = ", ".join(f"∂{graph.output}/∂{v}" for v in graph.variables)
+    asked = ", ".join(f"$∂{graph.output}/∂{v}$" for v in graph.variables)
     description = (f"A computational graph of {len(graph.inputs)} inputs and {len(graph.formulas)} nodes; {asked} "
                    "as the sum over every path of the product of the local derivatives along it.",)
     derivation = b.build(problem=problem, kind="graph", title=doc.text("title"), decimals=decimals,

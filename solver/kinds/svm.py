@@ -20,6 +20,7 @@ from sympy import Rational
 from solver.derivation.builder import Builder
 from solver.derivation.model import Derivation, Math, Step, Value
 from solver.errors import InputError
+from solver.kinds.svm_figure import picture
 from solver.kinds.svm_problem import Problem, conflict_message, describe, fractions, read_problem
 from solver.kinds.svm_steps import Writer, latex_name
 from solver.maths import svm_optimum
@@ -85,10 +86,10 @@ def _compare(builder: Builder, given: dict[str, Step], best: dict[str, Step], so
         same = all(sympy.simplify(g - factor * o) == 0 for g, o in zip(w_given + [b_given], w_best + [b_best]))
     what = "soft-margin hyperplane for this C" if soft else "maximum-margin hyperplane"
     if same and factor == 1:
-        builder.note(f"The given hyperplane is the {what}: w = w* and b = b*.")
+        builder.note(f"The given hyperplane is the {what}: $w = w*$ and $b = b*$.")
     elif same and factor.is_positive:
-        builder.note(f"The given hyperplane has the same boundary as the {what}, but w and b are ",
-                     Math(factor), " times the canonical w* and b*, so its 1/‖w‖ is not the margin (",
+        builder.note(f"The given hyperplane has the same boundary as the {what}, but $w$ and $b$ are ",
+                     Math(factor), " times the canonical $w*$ and $b*$, so its $1/‖w‖$ is not the margin (",
                      Value(best["margin"]), ").")
     else:
         builder.note(f"The given hyperplane is not the {what}, which is ", Value(best["hyperplane"]),
@@ -103,13 +104,15 @@ def build(doc: Doc, problem_name: str, decimals: int) -> Derivation:
     givens = _givens(problem, builder)
     soft = problem.C is not None
     if problem.given_w is not None:
-        given = Writer(problem, builder, givens).assess(givens["w"], givens["b"])
+        writer = Writer(problem, builder, givens)
+        steps = given = writer.assess(givens["w"], givens["b"])
+        best = None
         try:
             optimum = _optimum(problem)
         except NotSeparable:
             builder.section("Compared with the optimal hyperplane")
             builder.note("No hyperplane separates these points, so there is no maximum-margin hyperplane to "
-                         "compare with (set C for a soft margin).")
+                         "compare with (set $C$ for a soft margin).")
         else:
             best = Writer(problem, builder, givens, prefix="opt.").solve(optimum)
             _check_steps(optimum, best)
@@ -120,7 +123,14 @@ def build(doc: Doc, problem_name: str, decimals: int) -> Derivation:
             optimum = _optimum(problem)
         except NotSeparable as error:
             raise InputError(conflict_message(problem, error.conflict), path="points") from None
-        steps = Writer(problem, builder, givens).solve(optimum)
+        writer = Writer(problem, builder, givens)
+        steps = writer.solve(optimum)
         _check_steps(optimum, steps)
+        best = None
+    figure = picture(problem, steps["w"], steps["b"], writer.f, writer.sets["support_vectors"], writer.xi,
+                     given=problem.given_w is not None, optimal=None if best is None else (best["w"], best["b"]))
+    if figure is not None:
+        builder.section("The picture")
+        builder.figure(figure)
     return builder.build(problem=problem_name, kind="svm", title=doc.text("title"), decimals=decimals,
                          description=(describe(problem),))

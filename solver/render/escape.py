@@ -12,6 +12,8 @@ import html as _html
 import re
 import unicodedata
 
+from solver.render.unicode_math import GREEK, to_latex
+
 #: Categories of characters that act instead of showing: controls, formats (direction overrides,
 #: zero-width spaces), lone surrogates (undecodable bytes of a file name), line and paragraph separators.
 _HIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
@@ -98,6 +100,14 @@ def markdown_code(text: str, pad: bool = False) -> str:
     return f"{fence}{space}{text}{space}{fence}"
 
 
+def url(name: str) -> str:
+    """A file name as a link's destination (a picture beside the document): every character that
+    could end the link or start markup percent-encoded."""
+    from urllib.parse import quote
+
+    return quote(name, safe="/")
+
+
 # --- LaTeX ---------------------------------------------------------------------------------------
 
 _LATEX_SPECIAL = {
@@ -153,9 +163,15 @@ def latex(text: str) -> str:
             out.append(_LATEX_SCRIPTS[char])
         elif ord(char) < 0x250 and char.isprintable():
             out.append(char)
+        elif char in GREEK or char in "⟨⟩∈":
+            out.append(f"${to_latex(char)}$")
         else:
             out.append("?")
-    return "".join(out)
+    return _ADJACENT_MATHS.sub("", "".join(out))
+
+
+#: ``$x$$y$`` from characters mapped one by one: joined into one formula (``$$`` would open display maths).
+_ADJACENT_MATHS = re.compile(r"(?<!\\)\$\$")
 
 
 # --- HTML ----------------------------------------------------------------------------------------

@@ -69,9 +69,9 @@ def flush_stdout() -> None:
 
 @contextmanager
 def output_stream(path: str | None) -> Iterator[TextIO]:
-    """Standard output when ``path`` is None, else the file, opened for UTF-8 text; a failed write
-    or close is an InputError naming where."""
-    if path is None:
+    """Standard output when ``path`` is None or ``-``, else the file, opened for UTF-8 text; a failed
+    write or close is an InputError naming where."""
+    if path is None or path == "-":
         try:
             yield sys.stdout
             sys.stdout.flush()

@@ -178,6 +178,43 @@ def _latex(name: str):
     return check
 
 
+def _html(name: str, payload: str):
+    """The page holds the payload as text: the title element and heading read back to it (hidden
+    characters as their escapes), and no element but the page's own."""
+
+    def check(outcome) -> None:
+        from html.parser import HTMLParser
+
+        from solver.render.escape import visible
+
+        class Page(HTMLParser):
+            def __init__(self) -> None:
+                super().__init__(convert_charrefs=True)
+                self.tags: set[str] = set()
+                self.texts: dict[str, str] = {}
+                self._open: list[str] = []
+
+            def handle_starttag(self, tag, attrs) -> None:
+                self.tags.add(tag)
+                self._open.append(tag)
+
+            def handle_endtag(self, tag) -> None:
+                if self._open and self._open[-1] == tag:
+                    self._open.pop()
+
+            def handle_data(self, data) -> None:
+                if self._open and self._open[-1] in ("title", "h1"):
+                    self.texts[self._open[-1]] = self.texts.get(self._open[-1], "") + data
+
+        page = Page()
+        page.feed(outcome.text("stdout"))
+        assert page.texts["title"] == page.texts["h1"] == visible(payload), page.texts
+        assert not page.tags & {"script", "img", "iframe", "object", "a", "link"}, page.tags
+        assert "<script" not in outcome.text("stdout")  # a LaTeX command is only text on a page
+
+    return check
+
+
 def _template(outcome) -> None:
     import tomllib
 
@@ -203,6 +240,13 @@ def _title_runs() -> list[Run]:
             Run(f"title-{name}-markdown", ("solve", p, "--format", "markdown"), files, check=_markdown(name)),
             Run(f"title-{name}-latex", ("solve", p, "--format", "latex"), files, check=_latex(name)),
             Run(f"title-{name}-json", ("solve", p, "--format", "json"), files, check=_json_title(payload)),
+            Run(f"title-{name}-html", ("solve", p, "--format", "html", "--no-pictures"), files,
+                check=_html(name, payload)),
+            Run(f"title-{name}-questions-terminal", ("solve", p, "--questions"), files, check=_terminal(name)),
+            Run(f"title-{name}-questions-markdown", ("solve", p, "--questions", "--format", "markdown"), files,
+                check=_markdown(name)),
+            Run(f"title-{name}-questions-latex", ("solve", p, "--questions", "--format", "latex"), files,
+                check=_latex(name)),
             Run(f"title-{name}-template", ("template", p), files, check=_template),
             Run(f"title-{name}-check", ("check", p, "{d}/a.toml", "--jobs", "1"), files, status=1,
                 check=_terminal(name)),
@@ -283,9 +327,12 @@ def _file_name_runs() -> list[Run]:
         runs += [
             Run(f"file-name-{name}-solve", ("solve", target), problem),
             Run(f"file-name-{name}-solve-latex", ("solve", target, "--format", "latex"), problem),
+            Run(f"file-name-{name}-solve-html", ("solve", target, "--format", "html", "--no-pictures"), problem),
             Run(f"file-name-{name}-check", ("check", "relu-111-sgd", target, "--jobs", "1"), answers, status=1),
             Run(f"file-name-{name}-check-json", ("check", "relu-111-sgd", target, "--format", "json", "--jobs", "1"),
                 answers, status=1, check=_file_field(target)),
+            Run(f"file-name-{name}-csv", ("check", "relu-111-sgd", target, "--format", "csv", "--jobs", "1"),
+                answers, status=1),
             Run(f"file-name-{name}-batch-error", ("check", "relu-111-sgd", "{d}/ok.toml", target, "--format", "json",
                                                   "--jobs", "1"),
                 (("ok.toml", ANSWERS), (file_name, b"s1.z1 = = 1\n")), status=2, errors=("TOML syntax",)),
@@ -336,6 +383,20 @@ def _file_runs() -> list[Run]:
         Run("overwrite-gradescope-answer-symlink", (*check, "--gradescope", "{d}/link.json"),
             (*problem, ("link.json", symlink("a.toml"))), 2, refused, unchanged=_untouched("a.toml")),
         Run("write-to-other-file-is-fine", ("solve", "{d}/p.toml", "-o", "{d}/out.txt"), problem),
+        # "-o -" is standard output, never a file named "-", even one that is the input
+        Run("dash-output-is-stdout", ("solve", "{d}/p.toml", "-o", "-", "--format", "html"), problem,
+            check=_shown_literally("<!DOCTYPE html>")),
+        Run("dash-output-beside-a-file-named-dash", ("solve", "-", "-o", "-", "--format", "json"),
+            (("-", BASE.encode()),), check=_reads_as_json(), unchanged=_untouched("-"), process=True,
+            shell="cd {d} && {solver} solve - -o - --format json < -"),
+        Run("dash-output-of-a-problem-named-dash", ("solve", "{d}/-", "-o", "-"), (("-", BASE.encode()),),
+            unchanged=_untouched("-")),
+        Run("dash-output-check", (*check, "--format", "json", "-o", "-"), problem, status=1, check=_reads_as_json(),
+            unchanged=_untouched("a.toml", "p.toml")),
+        Run("overwrite-solve-html", ("solve", "{d}/p.toml", "--format", "html", "-o", "{d}/p.toml"), problem, 2,
+            refused, unchanged=_untouched("p.toml")),
+        Run("full-disk-solve-html", ("solve", "{d}/p.toml", "--format", "html", "-o", "/dev/full"), problem, 2,
+            ("/dev/full", "cannot write")),
         Run("full-disk-solve", ("solve", "{d}/p.toml", "-o", "/dev/full"), problem, 2, ("/dev/full", "cannot write")),
         Run("full-disk-solve-json", ("solve", "{d}/p.toml", "--format", "json", "-o", "/dev/full"), problem, 2,
             ("/dev/full", "No space left")),
@@ -352,9 +413,9 @@ def _file_runs() -> list[Run]:
         Run("stdout-full-disk-json", (), problem, 2, ("standard output",), process=True,
             shell="{solver} solve {d}/p.toml --format json > /dev/full"),
         Run("stdout-closed-pipe", (), problem, 2, ("standard output", "closed the pipe"), process=True,
-            shell="{solver} solve {d}/p.toml --format markdown | (exec 0<&-; sleep 2)"),
+            shell="{solver} solve {d}/p.toml --format markdown | (exec 0<&-; sleep 0.2)"),
         Run("stdout-closed-check", (), problem, 2, ("standard output",), process=True,
-            shell="{solver} check {d}/p.toml {d}/a.toml --jobs 1 | (exec 0<&-; sleep 2)"),
+            shell="{solver} check {d}/p.toml {d}/a.toml --jobs 1 | (exec 0<&-; sleep 0.2)"),
         Run("answer-fifo", ("check", "relu-111-sgd", "{d}/a.toml"), (("a.toml", FIFO),), 2,
             ("not a regular file",)),
         Run("answer-dev-zero", ("check", "relu-111-sgd", "{d}/a.toml"), (("a.toml", symlink("/dev/zero")),), 2,
@@ -464,7 +525,7 @@ def _command_line_runs() -> list[Run]:
         Run("jobs-too-many", ("check", "relu-111-sgd", "{d}/a.toml", "--jobs", "1000000"), files, 2, ("out of range",)),
         Run("decimals-huge", ("solve", "relu-111-sgd", "--decimals", "9" * 40), (), 2, ("out of range",)),
         Run("format-escape", ("solve", "relu-111-sgd", "--format", "\x1b[2J"), (), 2, ("invalid choice",)),
-        Run("command-markup", ("[/]\x1b[2J",), (), 2, ("invalid choice",)),
+        Run("command-markup", ("[/]\x1b[2J",), (), 2, ("unknown command",)),
         Run("problem-name-escape", ("solve", "no\x1b[2Jsuch"), (), 2, ("no built-in problem",)),
         Run("problem-name-newline", ("svm", "a\nb"), (), 2, ("no built-in problem",)),
         Run("time-limit-absurd", ("check", "relu-111-sgd", "{d}/a.toml", "--time-limit", "1e999"), files, 2,
