@@ -21,6 +21,7 @@ import sympy
 from solver.derivation.builder import Builder
 from solver.derivation.model import Derivation, Math, Quantity, Step, Value
 from solver.errors import InputError
+from solver.kinds import kernel_figure
 from solver.kinds import kernel_mistakes as mistakes
 from solver.kinds.kernel_classifier import classify
 from solver.kinds.kernel_problem import KernelProblem, read_problem
@@ -411,7 +412,13 @@ def build(doc: Doc, problem_name: str, decimals: int) -> Derivation:
     certificate = writer.validity()
     writer.mean_norm(certificate)
     if problem.labelled:
-        classify(problem, builder, writer, certificate)
+        classified = classify(problem, builder, writer, certificate)
+        figures = [f for f in (kernel_figure.input_space(problem, classified.decisions), classified.feature_figure)
+                   if f is not None]
+        if figures:
+            builder.section("The pictures" if len(figures) > 1 else "The picture")
+            for figure in figures:
+                builder.figure(figure)
     return builder.build(problem=problem_name, kind="kernel", title=doc.text("title"), decimals=decimals,
                          description=(_describe(problem),))
 
