@@ -15,6 +15,8 @@ from pathlib import Path
 
 from solver import __version__
 from solver.errors import InputError
+from solver.render.escape import error_line, plain_line
+from solver.render.output import flush_stdout, refuse_overwriting, silence_stdout
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -140,6 +142,15 @@ def build_parser(prog: str = "python -m solver") -> argparse.ArgumentParser:
     return parser
 
 
+def _problem_file(problem: str) -> list:
+    """The problem's file as the one input of a solving command, for the check on ``-o``."""
+    from solver.kinds import catalog
+
+    if problem == "-":
+        return []  # standard input
+    return [path for path in (catalog.resolve_file(problem),) if path is not None]
+
+
 def _load(problem: str, expected_kind: str | None):
     from solver.kinds import catalog
 
@@ -158,7 +169,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     from solver.render.rich_output import console_width
 
     problems = catalog.builtins()
-    sys.stdout.write(listing([(p.name, p.kind, p.title) for p in problems], console_width(sys.stdout)))
+    sys.stdout.write(listing([(p.name, p.kind, plain_line(p.title)) for p in problems], console_width(sys.stdout)))
     return EXIT_OK
 
 
@@ -183,6 +194,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from solver.render.options import RenderOptions
     from solver.render.output import output_stream
 
+    refuse_overwriting(args.output, _problem_file(args.problem))
     derivation = _load(args.problem, args.expected_kind)
     decimals = derivation.decimals if args.decimals is None else args.decimals
     beside = args.output if args.output not in (None, "-") else None
@@ -197,6 +209,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     from solver.checking.template import answer_template
     from solver.render.output import write_text
 
+    refuse_overwriting(args.output, _problem_file(args.problem))
     write_text(args.output, answer_template(_load(args.problem, None)))
     return EXIT_OK
 
@@ -257,18 +270,31 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         _check_command_name(argv, parser)
         args = parser.parse_args(argv)
-        return _command(args.command)(args)
+        status = _command(args.command)(args)
+        flush_stdout()
+        return status
     except InputError as error:
         if debug:
             raise
-        sys.stderr.write(f"solver: error: {error}\n")
+        _report(f"solver: error: {error}")
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
+    except BrokenPipeError:  # written to stdout outside an output stream (argparse's help, say)
+        silence_stdout()
+        _report("solver: error: standard output: cannot write: the reader closed the pipe")
+        return EXIT_BAD_INPUT
     except Exception as error:  # a bug: say so in one line, traceback on request
         if debug:
             raise
-        sys.stderr.write(f"solver: internal error: {type(error).__name__}: {error} (rerun with --debug)\n")
+        _report(f"solver: internal error: {type(error).__name__}: {error} (rerun with --debug)")
         return EXIT_INTERNAL
+
+
+def _report(line: str) -> None:
+    """One line on standard error, whatever the message quotes."""
+    try:
+        sys.stderr.write(error_line(line) + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass

@@ -22,6 +22,7 @@ from solver.maths import svm_optimum
 
 HARD_CASES = 300
 SOFT_CASES = 80
+TIE_CASES = 40
 
 
 def dot(u, v):
@@ -189,6 +190,62 @@ def test_soft_margin_random_sets():
         exact = dot(optimum.w, optimum.w) / 2 + C * slack
         assert abs(objective - float(exact)) < 1e-6 * max(1.0, float(exact)), (X, y, C)
         assert np.allclose(w_numeric, [float(v) for v in optimum.w], atol=1e-4), (X, y, C)
+
+
+def random_ties(rng: random.Random, n: int):
+    """n points on the 5×5 grid [−2, 2]² with random labels: lattice points crowd onto the margin
+    (and points repeat), so that α is often not unique."""
+    while True:
+        X = [tuple(Fraction(rng.randint(-2, 2)) for _ in range(2)) for _ in range(n)]
+        y = [rng.choice((1, -1)) for _ in range(n)]
+        labels = {}
+        if len(set(y)) == 2 and all(labels.setdefault(x, yi) == yi for x, yi in zip(X, y)):
+            return X, y
+
+
+def test_soft_margin_random_sets_with_ties():
+    ties = 0
+    for i in range(TIE_CASES):
+        rng = random.Random(70_000 + i)
+        C = rng.choice((Fraction(1, 10), Fraction(1, 4), Fraction(1, 2), Fraction(1)))
+        X, y = random_ties(rng, rng.randint(8, 14))
+        optimum = svm_optimum.solve(X, y, C)
+        assert kkt_violation(X, y, C, optimum.w, optimum.b, optimum.alpha) is None, (X, y, C)
+        _, _, objective = osqp(X, y, C)
+        slack = sum(max(Fraction(0), 1 - yi * (dot(optimum.w, xi) + optimum.b)) for xi, yi in zip(X, y))
+        exact = dot(optimum.w, optimum.w) / 2 + C * slack
+        assert abs(objective - float(exact)) < 1e-6 * max(1.0, float(exact)), (X, y, C)
+        on_margin = sum(m == 1 for m in optimum.margins(X, y))
+        ties += on_margin > 3 or len(set(X)) < len(X)
+    assert ties >= TIE_CASES // 3
+
+
+def test_the_soft_margin_whose_alpha_is_not_unique():
+    # C = 0.1 on twelve points; worked by hand: with w = (−1/7, −3/7), b = 4/7 the margins yᵢf(xᵢ) are
+    # A 1, B 8/7, C 13/7, D −5/7, E 1, F 18/7, G 12/7, H 1, I 11/7, J 12/7, K 1, L −3/7: A, E, H, K on the
+    # margin (four, more than d + 1 = 3), D and L inside (α = C). α_E = C, α_A = 29/490,
+    # α_H = 37/490, α_K = 41/490 meets every KKT condition (Σαᵢyᵢ = 0, Σαᵢyᵢxᵢ = w), so it is optimal.
+    points = {"A": ((2, 3), -1), "B": ((-4, 0), 1), "C": ((-3, -2), 1), "D": ((-4, 1), -1), "E": ((0, -1), 1),
+              "F": ((-2, -4), 1), "G": ((4, -4), 1), "H": ((3, -2), 1), "I": ((-1, -2), 1), "J": ((-2, -2), 1),
+              "K": ((-3, 0), 1), "L": ((4, -1), -1)}
+    X = [tuple(Fraction(v) for v in x) for x, _ in points.values()]
+    y = [label for _, label in points.values()]
+    C = Fraction(1, 10)
+    alpha = [Fraction(0)] * 12
+    for name, value in {"A": Fraction(29, 490), "D": C, "E": C, "H": Fraction(37, 490), "K": Fraction(41, 490),
+                        "L": C}.items():
+        alpha[list(points).index(name)] = value
+    assert kkt_violation(X, y, C, (Fraction(-1, 7), Fraction(-3, 7)), Fraction(4, 7), alpha) is None
+    body = ",\n".join(f'  {{ name = "{n}", x = [{x[0]}, {x[1]}], y = {label} }}' for n, (x, label) in points.items())
+    derivation = catalog.load_text(f'kind = "svm"\ntitle = "ties"\nC = 0.1\npoints = [\n{body},\n]\n'.encode(),
+                                   "ties.toml")
+    by_key = derivation.by_key
+    assert [v.exact for v in by_key["w"].values] == [Fraction(-1, 7), Fraction(-3, 7)]
+    assert by_key["b"].values[0].exact == Fraction(4, 7)
+    shown = [by_key[f"alpha.{n.lower()}"].values[0].exact for n in points]
+    assert shown[list(points).index("D")] == shown[list(points).index("L")] == C
+    assert kkt_violation(X, y, C, (Fraction(-1, 7), Fraction(-3, 7)), Fraction(4, 7), shown) is None
+    assert set(by_key["bounded_support_vectors"].members()) >= {"D", "L"}
 
 
 def _toml(X, y, C=None) -> bytes:

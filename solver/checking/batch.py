@@ -89,7 +89,7 @@ def grade_files(
         return reports
     global _PLAN
     _PLAN = plan
-    workers = options.workers or default_workers()
+    workers = min(options.workers or default_workers(), default_workers())  # more than the cores only costs memory
     chunks = _chunks(paths, workers)
 
     def done(index: int, outcome: Outcome) -> None:

@@ -16,7 +16,8 @@ from solver.checking.sandbox import Limits
 from solver.checking.tolerance import Tolerance
 from solver.errors import InputError
 from solver.kinds import catalog
-from solver.render.output import output_stream, write_text
+from solver.render import escape
+from solver.render.output import output_stream, refuse_overwriting, write_text
 
 EXIT_OK, EXIT_WRONG, EXIT_BAD_INPUT = 0, 1, 2
 FORMATS = ("terminal", "json", "csv")
@@ -49,6 +50,9 @@ def batch_options(args: argparse.Namespace) -> BatchOptions:
 def run_check(args: argparse.Namespace) -> int:
     if args.gradescope and len(args.answers) != 1:
         raise InputError("--gradescope writes the results of one answer file; give exactly one")
+    inputs = [path for path in (catalog.resolve_file(args.problem), *args.answers) if path is not None]
+    refuse_overwriting(args.output, inputs)
+    refuse_overwriting(args.gradescope, inputs)
     plan = build_plan(args)
     several = len(args.answers) > 1
     reports = grade_all(plan, args.answers, batch_options(args), show_progress=several and sys.stderr.isatty())
@@ -58,12 +62,12 @@ def run_check(args: argparse.Namespace) -> int:
         from solver.checking.gradescope import gradescope_results
 
         results = gradescope_results(plan.derivation, graded[0])
-        write_text(args.gradescope, json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+        write_text(args.gradescope, escape.json_document(json.dumps(results, ensure_ascii=False, indent=2)) + "\n")
     unreadable = [r for r in reports if r.error is not None]
     if not several and unreadable:
         raise InputError(unreadable[0].error, source=unreadable[0].file)
     for report in unreadable:
-        sys.stderr.write(f"solver: error: {report.file}: {report.error}\n")
+        sys.stderr.write(escape.error_line(f"solver: error: {report.file}: {report.error}") + "\n")
     _write_output(args, plan, graded, several)
     if unreadable:
         return EXIT_BAD_INPUT
@@ -81,8 +85,8 @@ def _write_output(args, plan: CheckPlan, graded: list[GradedFile], several: bool
         return
     from rich.text import Text
 
-    heading = Text(plan.derivation.title, style="bold")
-    heading.append(f" ({plan.derivation.problem})", style="dim")
+    heading = escape.terminal(plan.derivation.title, style="bold")
+    heading.append(escape.visible(f" ({plan.derivation.problem})"), style="dim")
     parts = [heading]
     if not several or args.details:
         for file in graded:

@@ -23,6 +23,9 @@ from rich.text import Text
 from solver.checking.grading import ClassSummary, GradedFile, KeyGrade, left_blank, score_number, score_text
 from solver.checking.results import Result
 from solver.derivation.model import Derivation
+from solver.render import escape
+from solver.render.escape import visible
+from solver.render.output import console as output_console
 
 STYLES = {"correct": "bold green", "follows_through": "bold cyan", "imprecise": "bold yellow",
           "wrong": "bold red", "invalid": "bold magenta", "missing": "bold bright_black"}
@@ -80,7 +83,7 @@ def print_renderables(stream: TextIO, renderables: list[RenderableType]) -> None
     """Print with rich: in colour to a terminal; to a file or pipe as plain text, without the spaces
     that pad table cells at the ends of lines."""
     if stream.isatty():
-        console = Console(file=stream, highlight=False)
+        console = output_console(stream)
         for renderable in renderables:
             console.print(renderable)
         return
@@ -99,9 +102,10 @@ class _Row:
 
     def __init__(self, key: str, given: str, expected: str, verdict: str, points: str, why: str,
                  first: bool = False) -> None:
-        self.cells = [key, given, expected, label(verdict), points]
+        # what a file holds, shown as text: nothing in it acts on the terminal
+        self.cells = [visible(key), visible(given), visible(expected), label(verdict), points]
         self.style = STYLES.get(verdict, "")
-        self.why = why
+        self.why = visible(why, keep_lines=True)
         self.first = first
 
 
@@ -145,14 +149,14 @@ class FileTable:
         natural = [max(cell_len(line) for cell in column for line in cell.split("\n")) for column in columns]
         room = width - (natural[0] + natural[3] + natural[4] + 4 * _GAP)
         shortest = [max(_longest_word(c) for c in columns[i]) for i in (1, 2)]
-        yield Text(shown_name(self.graded.file), style="bold")
+        yield Text(visible(shown_name(self.graded.file)), style="bold")
         if room < sum(shortest) + _GAP:
             yield from self._stacked()
         else:
             yield from self._aligned(natural, room, shortest)
-        yield Text(score_line(self.graded))
+        yield Text(visible(score_line(self.graded)))
         for pattern in self.graded.report.patterns:
-            yield Text(f"Throughout: {pattern.diagnosis} [{pattern.mistake}: {', '.join(pattern.keys)}]")
+            yield Text(visible(f"Throughout: {pattern.diagnosis} [{pattern.mistake}: {', '.join(pattern.keys)}]"))
 
     def _cells(self, row: _Row) -> tuple[list[Text], Text]:
         key = Text(row.cells[0], style="bold red" if row.first else "cyan")
@@ -171,9 +175,9 @@ class FileTable:
         for row in self.rows:
             cells, why = self._cells(row)
             if beside:
-                yield self._grid(widths, why_room, cells + [why])
+                yield _line(widths + [why_room], cells + [why]) or self._grid(widths, why_room, cells + [why])
             else:
-                yield self._grid(widths, None, cells)
+                yield _line(widths, cells) or self._grid(widths, None, cells)
                 if why.plain:
                     yield Padding(Text("↳ ", style="dim") + why, (0, 0, 0, 2))
 
@@ -199,6 +203,19 @@ class FileTable:
             grid.add_column(width=why, overflow="fold")
         grid.add_row(*cells)
         return grid
+
+
+def _line(widths: list[int], cells: list[Text]) -> Text | None:
+    """The row as one line when every cell fits its column unbroken (what :meth:`FileTable._grid`
+    would print, at a fraction of the cost: a file of thousands of keys); else None."""
+    if any("\n" in cell.plain or cell_len(cell.plain) > width for cell, width in zip(cells, widths)):
+        return None
+    line = Text(no_wrap=True, overflow="fold")
+    for i, (cell, width) in enumerate(zip(cells, widths)):
+        line.append_text(cell)
+        if i < len(cells) - 1:
+            line.append(" " * (width - cell_len(cell.plain) + _GAP))
+    return line
 
 
 def _share(room: int, natural: list[int], shortest: list[int]) -> tuple[int, int]:
@@ -243,10 +260,10 @@ def _common_directory(names: list[str]) -> str:
 
 def summary_table(graded: list[GradedFile]) -> Table:
     """One row per file: its score, how many asked keys did not get full credit, its first error."""
-    names = [shown_name(g.file) for g in graded]
+    names = [visible(shown_name(g.file)) for g in graded]
     folder = _common_directory(names)
     title = "Files" + (f" in {folder}" if folder else "")
-    table = Table(title=Text(title), title_justify="left", header_style="bold")
+    table = Table(title=Text(visible(title)), title_justify="left", header_style="bold")
     table.add_column("File", overflow="fold")
     table.add_column("Score", justify="right", no_wrap=True)
     table.add_column("Not credited", justify="right", no_wrap=True)
@@ -254,12 +271,12 @@ def summary_table(graded: list[GradedFile]) -> Table:
     for name, file in zip(names, graded):
         name = Text(name[len(folder):])
         if file.error is not None:
-            table.add_row(name, "—", "", Text(f"not graded: {file.error}", style="magenta", overflow="fold"))
+            table.add_row(name, "—", "", Text(visible(f"not graded: {file.error}"), style="magenta", overflow="fold"))
             continue
         first = file.report.first_wrong
         missed = sum(g.earned < g.points for g in file.grades)
         table.add_row(name, f"{score_text(file.score)}/{score_text(file.max_score)}", str(missed),
-                      Text(first.key) if first else "")
+                      Text(visible(first.key)) if first else "")
     return table
 
 
@@ -283,7 +300,7 @@ def class_summary(summary: ClassSummary) -> RenderableType:
         table.add_column("Files", justify="right", no_wrap=True)
         table.add_column("Seen on", overflow="fold")
         for mistake, count, keys in summary.mistakes:
-            table.add_row(Text(mistake), f"{count}/{graded}", Text(", ".join(keys)))
+            table.add_row(Text(visible(mistake)), f"{count}/{graded}", Text(visible(", ".join(keys))))
         parts.append(table)
     if summary.hardest:
         table = Table(title=Text("Keys most often not credited"), title_justify="left", header_style="bold")
@@ -291,7 +308,7 @@ def class_summary(summary: ClassSummary) -> RenderableType:
         table.add_column("Files", justify="right", no_wrap=True)
         table.add_column("Commonest verdict", no_wrap=True)
         for key, count, verdict in summary.hardest:
-            table.add_row(Text(key), f"{count}/{graded}", Text(label(verdict), style=STYLES.get(verdict, "")))
+            table.add_row(Text(visible(key)), f"{count}/{graded}", Text(label(verdict), style=STYLES.get(verdict, "")))
         parts.append(table)
     return Group(*parts)
 
@@ -371,4 +388,5 @@ def json_document(derivation: Derivation, graded: list[GradedFile]) -> str:
     """``{"problem", "files": [...]}`` (DESIGN.md, a public interface)."""
     head = json.dumps({"problem": derivation.problem, "title": derivation.title}, ensure_ascii=False)
     # no indent: the C encoder, which keeps thousands of files fast
-    return f'{head[:-1]}, "files": [{", ".join(_file_text(g) for g in graded)}]}}\n'
+    text = f'{head[:-1]}, "files": [{", ".join(_file_text(g) for g in graded)}]}}'
+    return escape.json_document(text) + "\n"

@@ -14,12 +14,14 @@ import io
 from solver.checking.check_report import shown_name
 from solver.checking.grading import GradedFile, score_text
 from solver.derivation.grading_scheme import GradingScheme
+from solver.render.escape import visible
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def literal(text: str) -> str:
-    """A cell a spreadsheet shows as text, never evaluates."""
+    """A cell a spreadsheet shows as text, never evaluates (nor a terminal acts on when it is printed)."""
+    text = visible(text)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 

@@ -6,32 +6,21 @@ the reason in ``output``.  Fields as Gradescope's autograder specification docum
 
 from __future__ import annotations
 
-import re
-
 from solver.checking.check_report import explanation, label
 from solver.checking.grading import GradedFile, KeyGrade, left_blank, score_text
 from solver.checking.key_descriptions import describe_keys
 from solver.derivation.model import Derivation
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-_INLINE = re.compile(r"([\\`*_\[\]<>!|~&$])")
-_LINE_START = re.compile(r"^(\s*\d*)([#+=>.)-])")
+from solver.render.escape import markdown, markdown_code
 
 
 def md_text(text: str) -> str:
-    """Text as Markdown that shows it literally, one paragraph: the marks Markdown reads inline
-    escaped (and a line start it would read as a heading, list or quote), control and invisible
-    characters made visible."""
-    visible = _CONTROL.sub(lambda m: f"U+{ord(m.group()):04X}", text)
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), _INLINE.sub(r"\\\1", visible))
+    """Text as Markdown that shows it literally, one paragraph (the project's one Markdown escape)."""
+    return markdown(text)
 
 
 def md_code(text: str) -> str:
     """Text from a file as an inline code span, fenced by more backticks than it holds."""
-    visible = _CONTROL.sub(lambda m: f"U+{ord(m.group()):04X}", text)
-    runs = [len(run) for run in re.findall(r"`+", visible)]
-    fence = "`" * (max(runs, default=0) + 1)
-    return f"{fence} {visible} {fence}" if visible else "(blank)"
+    return markdown_code(text, pad=True) if text else "(blank)"
 
 
 def _test_output(grade: KeyGrade) -> str:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from solver.checking.check_report import _rows, score_line
 from solver.checking.grading import GradedFile
-from solver.render.html import escape as html_escape
-from solver.render.latex import escape as latex_escape
+from solver.render.escape import html as html_escape
+from solver.render.escape import latex as latex_escape
+from solver.render.escape import markdown as markdown_escape
 
 HEADINGS = ("Key", "Given", "Expected", "Verdict", "Points", "Why")
 
@@ -26,8 +27,9 @@ def html(graded: GradedFile, title: str) -> str:
         key = f"<code>{html_escape(cells[0])}</code>" + (" ◀ first error" if first else "")
         colour = _COLOURS.get(cells[3], "#333")
         middle = "".join(f"<td>{html_escape(c)}</td>" for c in cells[1:3])
+        reason = "<br>".join(html_escape(line) for line in why.split("\n"))
         rows.append(f'<tr><td>{key}</td>{middle}<td style="color:{colour};font-weight:600">{html_escape(cells[3])}'
-                    f"</td><td>{html_escape(cells[4])}</td><td>{html_escape(why).replace(chr(10), '<br>')}</td></tr>")
+                    f"</td><td>{html_escape(cells[4])}</td><td>{reason}</td></tr>")
     head = "".join(f"<th>{h}</th>" for h in HEADINGS)
     return ('<div class="mlsolver-report"><table style="border-collapse:collapse">'
             f'<caption style="text-align:left;font-weight:600">{html_escape(title)} · {html_escape(graded.file)}'
@@ -36,10 +38,8 @@ def html(graded: GradedFile, title: str) -> str:
 
 
 def _markdown_cell(text: str) -> str:
-    """Text inside a Markdown table cell: no structure from what a student wrote."""
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`").replace("*", "\\*")
-    text = text.replace("_", "\\_").replace("<", "&lt;").replace(">", "&gt;")
-    return " ".join(text.split())
+    """Text inside a Markdown table cell, on one line: no structure from what a student wrote."""
+    return markdown_escape(" ".join(text.split()))
 
 
 def markdown(graded: GradedFile, title: str) -> str:

@@ -75,9 +75,10 @@ def _address_space() -> int | None:
 
 
 def _set_soft_limit(kind: int, soft: int) -> None:
+    """Set a soft limit, never above the hard one (RLIM_INFINITY is -1, so min() alone would not do)."""
     _, hard = resource.getrlimit(kind)
-    if hard != resource.RLIM_INFINITY:
-        soft = min(soft, hard)
+    if hard != resource.RLIM_INFINITY and (soft == resource.RLIM_INFINITY or soft > hard):
+        soft = hard
     resource.setrlimit(kind, (soft, hard))
 
 

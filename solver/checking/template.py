@@ -8,6 +8,7 @@ import json
 from solver.checking.grading import score_text
 from solver.checking.key_descriptions import describe_keys
 from solver.derivation.model import Derivation, Step
+from solver.render.escape import plain_line
 
 
 def answer_template(derivation: Derivation) -> str:
@@ -34,13 +35,14 @@ def answer_template(derivation: Derivation) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """Text from a file as one comment line: whitespace runs as a space, anything else hidden shown."""
+    return plain_line(" ".join(text.split()))
 
 
 def _header(derivation: Derivation, steps: list[Step], asked: dict) -> list[str]:
     scheme = derivation.scheme
     lines = [
-        f"# Answer file for {derivation.problem}: {_one_line(derivation.title)}",
+        f"# Answer file for {_one_line(derivation.problem)}: {_one_line(derivation.title)}",
         "# Write each value you computed after its key, in place of \"\"; a key left blank counts as not answered.",
         "# For example:",
     ]

@@ -19,10 +19,12 @@ from solver.derivation.figure import Figure
 from solver.derivation.model import (
     Derivation, Fragment, Mistake, Quantity, Scalar, Section, Shape, Step, Table, Text, prose,
 )
+from solver.derivation.refine import SAFETY, ZERO, Refiner
 from solver.errors import InputError
-from solver.maths.evaluate import DECIMAL, RATIONAL, NotRational, closed_form, compile_formula, tree_size
+from solver.maths.evaluate import RATIONAL, NotRational, closed_form, compile_formula, tree_size
 from solver.maths.notation import Notation
-from solver.maths.numbers import NUMERIC, decimal_of_rational
+from solver.maths.numbers import NUMERIC, WORKING_DIGITS, decimal_of_rational
+from solver.maths.precision import Singular, TrackedDecimal
 
 Cells = sympy.Matrix | sympy.Basic | Sequence
 
@@ -36,6 +38,14 @@ MAX_EXACT_BITS = 6644
 #: Closed forms are sought only while every input lies within 10^±this: sympy's evaluation of
 #: exp(−x) for an x of hundreds of digits takes seconds to minutes.
 MAX_CLOSED_FORM_EXPONENT = 100
+
+#: Most closed forms sought in one derivation (each costs sympy milliseconds); later values are
+#: carried at working precision only.  A hand-sized problem needs far fewer.
+MAX_CLOSED_FORMS = 300
+
+#: Significant digits a value must keep at working precision (DESIGN: at least 30, and JSON
+#: writes 30); one that keeps fewer is computed again at a higher precision.
+TRUSTED_DIGITS = 35
 
 
 def as_matrix(value: Cells) -> sympy.Matrix:
@@ -63,6 +73,8 @@ def _reason(error: ArithmeticError) -> str:
         return "division by zero"
     if isinstance(error, decimal.InvalidOperation):
         return "undefined (a logarithm or square root of a negative number, say)"
+    if isinstance(error, Singular):
+        return "a logarithm of a number that is not positive"
     return str(error) or type(error).__name__
 
 
@@ -97,6 +109,12 @@ class Builder:
         self._symbolic: dict[sympy.Symbol, sympy.Basic] | None = {} if symbolic else None
         self._display_names: dict[sympy.Symbol, Notation] = {}
         self._given_cells: set[sympy.Symbol] = set()
+        self._formulas: dict[sympy.Symbol, sympy.Basic] = {}
+        self._lost: dict[sympy.Symbol, float] = {}  # digits a working-precision value may have lost
+        self._scale: dict[sympy.Symbol, float] = {}  # the precision an exponential on its way hints at
+        self._order: dict[sympy.Symbol, int] = {}
+        self._refiner = Refiner(self._scalars, self._formulas, self._order)
+        self._closed_forms = 0
 
     # --- sections ---------------------------------------------------------------------------
 
@@ -169,9 +187,16 @@ class Builder:
         cells = cell_symbols(key, shape)
         formulas = tuple(matrix)
         try:
-            values = tuple(self.evaluate(f) for f in formulas)
+            evaluated = [self._evaluate(f) for f in formulas]
         except ArithmeticError as error:
             raise InputError(f"{key} cannot be computed: {_reason(error)}") from None
+        values = tuple(value for value, _, _ in evaluated)
+        for cell, cell_formula, (_, lost, scale) in zip(cells, formulas, evaluated):
+            self._formulas[cell] = cell_formula
+            if lost:
+                self._lost[cell] = lost
+            if scale:
+                self._scale[cell] = scale
         if symbolic is None and self._symbolic is not None:
             symbolic = self._composed(formulas)
         step = Step(
@@ -200,6 +225,11 @@ class Builder:
 
     def evaluate(self, formula: sympy.Basic) -> Scalar:
         """``formula``'s value on the quantities built so far: exact where it stays small."""
+        return self._evaluate(formula)[0]
+
+    def _evaluate(self, formula: sympy.Basic) -> tuple[Scalar, float, float]:
+        """The value, how many of its working digits may be wrong (0 for exact ones), and the
+        precision the exponentials on its way hint at (see :class:`solver.maths.precision.Meter`)."""
         inputs = sorted(formula.free_symbols, key=lambda s: s.name)
         known = [self._scalars[s] for s in inputs]
         slots = {s: i for i, s in enumerate(inputs)}
@@ -209,19 +239,44 @@ class Builder:
                     [Fraction(int(v.exact.p), int(v.exact.q)) for v in known]
                 )
                 if max(value.numerator.bit_length(), value.denominator.bit_length()) > MAX_EXACT_BITS:
-                    return Scalar(None, decimal_of_rational(value))  # repeated squaring, say: stop the growth
+                    return Scalar(None, decimal_of_rational(value)), 0, 0  # repeated squaring, say: stop the growth
                 exact = sympy.Rational(value.numerator, value.denominator)
-                return Scalar(exact, decimal_of_rational(exact))
+                return Scalar(exact, decimal_of_rational(exact)), 0, 0
             except NotRational:
                 pass
         exact = None
-        if all(v.exact is not None and _moderate(v.approx) for v in known) and _small_inputs(known):
+        if (self._closed_forms < MAX_CLOSED_FORMS and all(v.exact is not None and _moderate(v.approx) for v in known)
+                and _small_inputs(known)):
+            self._closed_forms += 1
             exact = closed_form(formula, {s: v.exact for s, v in zip(inputs, known)})
         if exact is not None and exact.is_Rational:
-            return Scalar(exact, decimal_of_rational(exact))
-        with localcontext(NUMERIC):
-            approx = +compile_formula(formula, slots, DECIMAL)([v.approx for v in known])
-        return Scalar(exact, approx)
+            return Scalar(exact, decimal_of_rational(exact)), 0, 0
+        approx, lost, scale = self._working_precision(formula, slots, known, inputs)
+        return Scalar(exact, approx), lost, scale
+
+    def _working_precision(self, formula, slots, known: list[Scalar], inputs) -> tuple[Decimal, float, float]:
+        """The formula at working precision on its inputs' values, computed again at higher
+        precision when that cancels too much (see :mod:`solver.derivation.refine`)."""
+        arith = TrackedDecimal()
+        inherited = max((self._lost.get(s, 0) for s in inputs), default=0)
+        scale = max([self._scale.get(s, 0) for s in inputs], default=0)
+        try:
+            with localcontext(NUMERIC):
+                approx = +compile_formula(formula, slots, arith)([v.approx for v in known])
+        except ArithmeticError as error:
+            if not (arith.zeroed or arith.lost or inherited):
+                raise  # nothing was rounded away: the formula is undefined here
+            return self._refiner.value(formula, _reason(error), max(scale, arith.scale)), 0, 0
+        lost, scale = arith.lost + inherited, max(scale, arith.scale)
+        if not approx.is_finite():  # 0 to a negative power
+            if not (arith.zeroed or lost):
+                raise ZeroDivisionError("division by zero")
+            return self._refiner.value(formula, "division by zero", scale), 0, 0
+        if (approx == 0 and arith.zeroed) or lost >= WORKING_DIGITS - SAFETY:
+            return self._refiner.value(formula, ZERO), 0, 0  # nothing left of it: 0, or a tiny number?
+        if lost > WORKING_DIGITS - TRUSTED_DIGITS:
+            return self._refiner.value(formula, "it cancels to fewer than 30 significant digits"), 0, 0
+        return approx, lost, scale
 
     def _composed(self, formulas: Sequence[sympy.Basic]) -> list[sympy.Basic] | None:
         """The formulas written out in the givens' cells, or None when an input has no symbolic form
@@ -246,6 +301,7 @@ class Builder:
     def _remember(self, quantity: Quantity) -> None:
         for cell, value in zip(quantity.cells, quantity.values):
             self._scalars[cell] = value
+            self._order.setdefault(cell, len(self._order))
         if self._symbolic is not None and isinstance(quantity, Step) and quantity.symbolic is not None:
             self._symbolic.update(zip(quantity.cells, quantity.symbolic))
 

@@ -26,6 +26,9 @@ MAX_SAMPLE_PASSES = 200
 #: Most forward passes × parameters: the derivation writes every element of every step, and a
 #: few thousand of them is already far more than any worked solution shows.
 MAX_WORK = 10_000
+#: Most forward passes × layers: each layer of each pass is about seven steps of the derivation, and
+#: 128 of them (some 900 steps) print in about a second; no worked solution shows more.
+MAX_PASS_LAYERS = 128
 
 _LOSS_WORDS = {
     "half_mse": "$½‖ŷ − y‖²$",
@@ -144,6 +147,11 @@ def read_network(doc: Doc) -> Network:
     if len(samples) * epochs > MAX_SAMPLE_PASSES:
         raise training.error(
             f"{len(samples)} samples × {epochs} epochs is more than {MAX_SAMPLE_PASSES} forward passes", "epochs"
+        )
+    if len(samples) * epochs * (len(sizes) - 1) > MAX_PASS_LAYERS:
+        raise training.error(
+            f"{len(samples)} samples × {epochs} epochs × {len(sizes) - 1} layers is more than {MAX_PASS_LAYERS} "
+            "layer passes: make the network or the training smaller", "epochs"
         )
     parameters = sum(n_in * n_out + n_out for n_in, n_out in zip(sizes, sizes[1:]))
     if len(samples) * epochs * parameters > MAX_WORK:

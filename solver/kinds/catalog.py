@@ -68,6 +68,14 @@ def resolve(problem: str) -> tuple[str, Path]:
 STDIN = "<stdin>"
 
 
+def resolve_file(problem: str) -> Path | None:
+    """The file a problem argument names, or None when it names none (for checks on output paths)."""
+    try:
+        return resolve(problem)[1]
+    except InputError:
+        return None
+
+
 def read_problem(problem: str) -> tuple[str, Doc]:
     """The parsed problem file (not yet solved) and its display name; ``-`` reads standard input."""
     if problem == "-":

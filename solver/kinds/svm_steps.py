@@ -57,12 +57,14 @@ MEMBERSHIP_SLACK = Rational(1, 10**40)
 
 def _is_zero(x: sympy.Basic) -> sympy.Basic:
     """1 when |x| ≤ MEMBERSHIP_SLACK, else 0: a set's membership test for x = 0."""
-    return 1 - sympy.sign(sympy.Max(0, sympy.Abs(x) - MEMBERSHIP_SLACK, evaluate=False))
+    # unevaluated: sympy's sign and Abs ask dozens of assumptions of each symbolic argument
+    return 1 - sympy.sign(sympy.Max(0, sympy.Abs(x, evaluate=False) - MEMBERSHIP_SLACK, evaluate=False),
+                          evaluate=False)
 
 
 def _is_positive(x: sympy.Basic) -> sympy.Basic:
     """1 when x > MEMBERSHIP_SLACK, else 0: a set's membership test for x > 0."""
-    return sympy.sign(sympy.Max(0, x - MEMBERSHIP_SLACK, evaluate=False))
+    return sympy.sign(sympy.Max(0, x - MEMBERSHIP_SLACK, evaluate=False), evaluate=False)
 
 
 # --- writing the derivation --------------------------------------------------------------------
@@ -444,6 +446,14 @@ class Writer:
                         "complementary-slackness sums are 0 (each of their terms is $≥ 0$, so every term is 0; terms "
                         "that are 0 on sight, with $αᵢ = 0$ or $ξᵢ = 0$, are left out of the sums). These are the KKT "
                         "conditions of a convex problem, so this $w$ and $b$ are optimal.")
+            on_margin = [p.name for p in self.p.points if self.m[p.name].values[0].exact == 1]
+            held = [p.name for p, a in zip(self.p.points, optimum.alpha) if p.name in on_margin and a in (0, self.p.C)]
+            if held and len(on_margin) > self.p.dimension + 1:
+                self.b.note(
+                    f"{len(on_margin)} points lie on the margin ({', '.join(on_margin)}), more than the dimension + 1: "
+                    "$α$ is not unique here ($w$ and $b$ are). The $α$ shown is a vertex of the optimal ones, found by "
+                    f"an exact simplex, with {', '.join(held)} at a bound ($0$ or $C$); its free $α$ solve the KKT "
+                    "system above.")
         else:
             self.b.note("Certificate: every point has $yᵢf(xᵢ) ≥ 1$ (feasible), every $αᵢ ≥ 0$, $Σαᵢyᵢ = 0$, "
                         "$w = Σαᵢyᵢxᵢ$, and $Σαᵢ(yᵢf(xᵢ) − 1) = 0$ (each term is $≥ 0$, so $αᵢ > 0$ only on the margin; "

@@ -104,6 +104,9 @@ def _tanh(arith, x):
     if isinstance(x, Decimal) and abs(x) > 200:
         return arith.one if x > 0 else -arith.one
     e = arith.exp(2 * x)
+    note = getattr(arith, "note_cancellation", None)
+    if note is not None:
+        note((e, -arith.one), e - 1)
     return (e - 1) / (e + 1)
 
 
@@ -122,13 +125,42 @@ _BUILTIN_FUNCTIONS: dict[type, Callable] = {
 }
 
 
-def _sum(parts: list[Fn]) -> Fn:
+def _sum(parts: list[Fn], arith) -> Fn:
+    note = getattr(arith, "note_cancellation", None)
+    if note is not None:
+        return _tracked_sum(parts, note)
     first, *rest = parts
 
     def add(v):
         total = first(v)
         for part in rest:
             total += part(v)
+        return total
+
+    return add
+
+
+def _flat_terms(node: sympy.Basic) -> list[sympy.Basic]:
+    """The terms of a sum, nested sums (an unevaluated a + (b + c)) opened up."""
+    terms, stack = [], [node]
+    while stack:
+        item = stack.pop()
+        if item.is_Add:
+            stack.extend(reversed(item.args))
+        else:
+            terms.append(item)
+    return terms
+
+
+def _tracked_sum(parts: list[Fn], note: Callable) -> Fn:
+    """A sum that tells ``note(terms, total)`` how much it cancelled (see :mod:`solver.maths.precision`)."""
+
+    def add(v):
+        terms = [part(v) for part in parts]
+        total = terms[0]
+        for term in terms[1:]:
+            total += term
+        note(terms, total)
         return total
 
     return add
@@ -161,7 +193,9 @@ def compile_formula(expr: sympy.Basic, slots: Mapping[sympy.Symbol, int], arith=
             value = arith.constant(node)
             return lambda v: value
         if node.is_Add:
-            return _sum([part(a) for a in node.args])
+            if hasattr(arith, "note_cancellation"):  # one sum, so that its cancellation is measured once
+                return _sum([part(a) for a in _flat_terms(node)], arith)
+            return _sum([part(a) for a in node.args], arith)
         if node.is_Mul:
             return _product([part(a) for a in node.args])
         if node.is_Pow:

@@ -59,6 +59,44 @@ def round_half_up(value: Decimal | sympy.Rational, decimals: int) -> Decimal:
         return value.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
+#: Numbers of at least 10^this are displayed as a mantissa and a power of ten (1.2346e+20): their
+#: digits before the point say nothing a reader can use, and may run to thousands.
+DISPLAY_EXPONENT = 15
+
+
+def rounded_text(value: Decimal | sympy.Rational, decimals: int) -> str:
+    """``value`` rounded half-up for display: ``decimals`` places below 10^DISPLAY_EXPONENT
+    (``-0.0388``), beyond it a mantissa with ``decimals`` places and a power of ten (``1.2000e+300``)."""
+    exponent = _exponent(value)
+    if exponent < DISPLAY_EXPONENT:
+        return plain_decimal(round_half_up(value, decimals))
+    mantissa = _scaled(value, exponent, decimals)
+    if abs(mantissa) >= 10:  # 9.99995 rounded up to 10.0000
+        exponent += 1
+        mantissa = _scaled(value, exponent, decimals)
+    return f"{plain_decimal(mantissa)}e+{exponent}"
+
+
+def _exponent(value: Decimal | sympy.Rational) -> int:
+    """floor(log10 |value|), exactly; 0 for 0."""
+    if isinstance(value, Decimal):
+        return value.adjusted() if value else 0
+    whole = abs(int(value.p)) // int(value.q)
+    if not whole:
+        return 0
+    exponent = max(0, int((whole.bit_length() - 1) * 0.30102999566398120) - 1)
+    while 10 ** (exponent + 1) <= whole:
+        exponent += 1
+    return exponent
+
+
+def _scaled(value: Decimal | sympy.Rational, exponent: int, decimals: int) -> Decimal:
+    """value / 10^exponent rounded half-up to ``decimals`` places."""
+    if isinstance(value, Decimal):
+        return round_half_up(value.scaleb(-exponent), decimals)
+    return round_half_up(sympy.Rational(value.p, value.q * 10**exponent), decimals)
+
+
 def terminating_places(value: sympy.Rational) -> int | None:
     """Number of decimal places of a rational's exact expansion, or None if it does not end."""
     q = int(value.q)

@@ -22,12 +22,17 @@ from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
 
+from solver.maths.bounded_simplex import vertex
 from solver.maths.linear_algebra import solve as solve_square
 
 Vector = tuple[Fraction, ...]
 
 #: How far from 1 a numeric yᵢf(xᵢ) may be for the point to be read as on the margin, tried in turn.
 TOLERANCES = (1e-6, 1e-4, 1e-8, 1e-3, 1e-2, 1e-10)
+
+#: Most subsets of the margin points tried on one reading when there are more than d + 1 of them
+#: (then α is not unique, and a vertex of the optimal α is found instead).
+MAX_READING_SUBSETS = 200
 
 #: Most candidate active sets tried in the exact search when the numeric readings all fail
 #: (a few seconds at most), and the most points for the soft margin's search over labellings.
@@ -185,10 +190,13 @@ def _readings(X, y, C, numeric: Numeric) -> Iterator[tuple[tuple[int, ...], tupl
 
     Among the points on the margin, a subset of at most d + 1 carries the α (a basic solution:
     the system is then non-singular), larger subsets first, so that a unique α is found whole and
-    a non-unique one is chosen the same way whatever the numeric solver returned.
+    a non-unique one is chosen the same way whatever the numeric solver returned.  With more
+    points on the margin than that (α not unique), at most MAX_READING_SUBSETS subsets are tried
+    and a vertex of the optimal α is found by an exact simplex (:func:`_vertex`) — first, for a
+    soft margin, where the subsets need some of the other points at C rather than at 0.
     """
     d = len(X[0])
-    seen = set()
+    seen, faces = set(), set()
     for tol in TOLERANCES:
         on = tuple(i for i, m in enumerate(numeric.margins) if abs(m - 1) <= tol)
         if C is None:
@@ -196,13 +204,65 @@ def _readings(X, y, C, numeric: Numeric) -> Iterator[tuple[tuple[int, ...], tupl
             inside: tuple[int, ...] = ()
         else:
             inside = tuple(i for i, m in enumerate(numeric.margins) if m < 1 - tol)
-        for solved in _subsets(on, d + 1, 0 if C is not None else 1):
+        fresh = bool(on) and (on, inside) not in faces
+        faces.add((on, inside))
+        tied = len(on) > d + 1
+        if fresh and tied and C is not None:
+            yield from _vertex(X, y, C, on, inside)
+        for count, solved in enumerate(_subsets(on, d + 1, 0 if C is not None else 1)):
+            if tied and count >= MAX_READING_SUBSETS:
+                break
             rest = [i for i in on if i not in solved]
             hinted = tuple(i for i in rest if numeric.alpha[i] >= float(C) * (1 - 1e-3)) if C is not None else ()
             for bounded in (tuple(sorted(inside + hinted)), inside):
                 if (solved, bounded) not in seen:
                     seen.add((solved, bounded))
                     yield solved, bounded
+        if fresh and not (tied and C is not None):
+            yield from _vertex(X, y, C, on, inside)
+
+
+def _vertex(X, y, C, on: tuple[int, ...], inside: tuple[int, ...]) -> Iterator[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """The active set of a vertex of the optimal α on one reading, if there is one.
+
+    When α is not unique (more points on the margin than dimensions + 1, or one point twice),
+    every subset of the margin points may fail with the rest at 0 — some must sit at C.  The
+    optimal α on a reading (margin points M, points inside I held at C) satisfy
+    Σ_M αᵢyᵢxᵢ = w − CΣ_I yᵢxᵢ and Σ_M αᵢyᵢ = −CΣ_I yᵢ with 0 ≤ α ≤ C, w from the KKT
+    equations of the whole reading; an exact simplex finds a vertex, whose free points carry a
+    non-singular KKT system.
+    """
+    d = len(X[0])
+    w = _face_w(X, y, C, on, inside)
+    if w is None:
+        return
+    rows = [[y[i] * X[i][k] for i in on] for k in range(d)] + [[Fraction(y[i]) for i in on]]
+    held = [sum((Fraction(C) * y[i] * X[i][k] for i in inside), Fraction(0)) for k in range(d)] if C else [0] * d
+    rhs = [w[k] - held[k] for k in range(d)] + [-sum((Fraction(C) * y[i] for i in inside), Fraction(0))]
+    alpha = vertex(rows, rhs, [None if C is None else Fraction(C)] * len(on))
+    if alpha is None:
+        return
+    free = tuple(i for i, a in zip(on, alpha) if a > 0 and (C is None or a < C))
+    at_c = tuple(i for i, a in zip(on, alpha) if C is not None and a == C)
+    yield free, tuple(sorted(inside + at_c))
+
+
+def _face_w(X, y, C, on, inside) -> Vector | None:
+    """w from the KKT equations on a whole reading (α of the margin points unknown, perhaps not
+    unique: w and b are), or None if they have no solution."""
+    d = len(X[0])
+    # unknowns: w (d), b, then the α of the margin points
+    rows, rhs = [], []
+    for k in range(d):
+        rows.append([Fraction(int(j == k)) for j in range(d)] + [Fraction(0)] + [-y[i] * X[i][k] for i in on])
+        rhs.append(sum((Fraction(C) * y[i] * X[i][k] for i in inside), Fraction(0)))
+    for j in on:
+        rows.append([y[j] * X[j][k] for k in range(d)] + [Fraction(y[j])] + [Fraction(0)] * len(on))
+        rhs.append(Fraction(1))
+    rows.append([Fraction(0)] * (d + 1) + [Fraction(y[i]) for i in on])
+    rhs.append(-sum((Fraction(C) * y[i] for i in inside), Fraction(0)))
+    solution = solve_consistent(rows, rhs)
+    return None if solution is None else tuple(solution[:d])
 
 
 def _search(X, y, C, numeric: Numeric) -> Iterator[tuple[tuple[int, ...], tuple[int, ...]]]:

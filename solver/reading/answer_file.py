@@ -21,7 +21,14 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from solver.errors import InputError
-from solver.reading.problem_file import MAX_FILE_BYTES, MAX_NESTING, FloatText, check_nesting, decode_text
+from solver.reading.problem_file import (
+    MAX_FILE_BYTES,
+    MAX_NESTING,
+    FloatText,
+    check_nesting,
+    decode_text,
+    read_file,
+)
 
 # The common shape of an answer file, one ``key = value`` per line with a number or a plain string,
 # is read by a small exact subset of TOML; anything else (tables, arrays, escapes, and every error)
@@ -314,17 +321,4 @@ def _open_brackets(text: str) -> int:
 
 def read_answers(path: Path, source: str) -> list[Entry]:
     """The entries of an answer file on disk; errors name the file."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", source=source) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a file", source=source) from None
-    except OSError as error:
-        raise InputError(f"cannot read: {error.strerror}", source=source) from None
-    except InputError as error:
-        raise error.in_source(source) from None
-    return parse_answers(data, source)
+    return parse_answers(read_file(path, source), source)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import json
+import os
 import re
 import stat
 import tomllib
@@ -118,6 +119,13 @@ def parse_toml(data: bytes, source: str) -> dict[str, Any]:
 
 def read_toml(path: Path, source: str) -> dict[str, Any]:
     """Read and parse a TOML file, refusing anything too large, or not a regular file, before reading it."""
+    return parse_toml(read_file(path, source), source)
+
+
+def read_file(path: Path, source: str) -> bytes:
+    """The bytes of a problem or answer file, refusing before opening it anything that is not a
+    regular file (a directory, a named pipe, a device such as /dev/zero, through links too) or is
+    too large; errors name ``source``."""
     try:
         status = path.stat()
         if stat.S_ISDIR(status.st_mode):
@@ -126,15 +134,29 @@ def read_toml(path: Path, source: str) -> dict[str, Any]:
             raise InputError("is not a regular file", source=source)
         if status.st_size > MAX_FILE_BYTES:
             raise InputError(f"file is {status.st_size} bytes; the limit is {MAX_FILE_BYTES}", source=source)
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        data = _read_regular(path)
     except FileNotFoundError:
         raise InputError("no such file", source=source) from None
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror}", source=source) from None
     except ValueError as error:  # a path the system cannot represent (an embedded NUL)
         raise InputError(f"cannot read: {error}", source=source) from None
-    return parse_toml(data, source)
+    except InputError as error:
+        raise error.in_source(source) from None
+    if len(data) > MAX_FILE_BYTES:  # it grew between stat and read
+        raise InputError(f"file is over {MAX_FILE_BYTES} bytes, the limit", source=source)
+    return data
+
+
+def _read_regular(path: Path) -> bytes:
+    """At most MAX_FILE_BYTES + 1 bytes of a file that is still a regular file once open (the name
+    could have been pointed at a pipe since it was looked at: opening without blocking tells)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError("is not a regular file")
+        os.set_blocking(fd, True)
+        return handle.read(MAX_FILE_BYTES + 1)
 
 
 def shown(value: Any, limit: int = 40) -> str:

@@ -12,7 +12,7 @@ from solver.derivation.model import Derivation, Quantity, Scalar, Step
 from solver.derivation.questions import Question
 from solver.maths.evaluate import evaluate_decimal, tree_size
 from solver.maths.notation import Notation
-from solver.maths.numbers import decimal_of_rational, plain_decimal, round_half_up, terminating_places
+from solver.maths.numbers import decimal_of_rational, plain_decimal, round_half_up, rounded_text, terminating_places
 from solver.render import printing
 
 #: Longest closed form shown next to a rounded value (√2/4 ≈ 0.3536, 1/3 ≈ 0.3333).
@@ -32,15 +32,27 @@ class Shown:
 
 
 def show(scalar: Scalar, decimals: int) -> Shown:
-    """How a value is displayed at ``decimals`` places: exact when the decimal ends in time."""
+    """How a value is displayed at ``decimals`` places: exact when the decimal ends in time; past
+    10^15 as a mantissa and a power of ten (``1.2000e+300``), exact when that is the value."""
     if scalar.is_rational:
+        digits = rounded_text(scalar.exact, decimals)
+        if "e" in digits:
+            return Shown(digits, sympy.Rational(digits.replace("e+", "e")) == scalar.exact, None)
         places = terminating_places(scalar.exact)
         if places is not None and places <= decimals:
             return Shown(plain_decimal(round_half_up(scalar.exact, places)), True, None)
-        digits = plain_decimal(round_half_up(scalar.exact, decimals))
     else:
-        digits = plain_decimal(round_half_up(scalar.approx, decimals))
+        digits = rounded_text(scalar.approx, decimals)
     return Shown(digits, False, _informative_closed_form(scalar))
+
+
+def exponent_form(digits: str, times: str, power) -> str:
+    """A displayed number with its power of ten written for a medium: ``1.2×10³⁰⁰`` or
+    ``1.2 \\times 10^{300}``; ``power`` writes the exponent."""
+    if "e" not in digits:
+        return digits
+    mantissa, exponent = digits.split("e")
+    return f"{mantissa}{times}10{power(exponent.lstrip('+'))}"
 
 
 def _informative_closed_form(scalar: Scalar) -> sympy.Basic | None:

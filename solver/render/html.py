@@ -7,7 +7,6 @@ Every text from a problem file is escaped.
 
 from __future__ import annotations
 
-import html
 import re
 from xml.dom.minidom import Document
 
@@ -15,20 +14,13 @@ from solver.derivation.figure import Figure
 from solver.derivation.model import Derivation, Fragment, Math, MathText, Quantity, Section, Step, Table, Value
 from solver.render import common
 from solver.render.common import grid, show, shows_numbers
+from solver.render.escape import html as escape
 from solver.render.html_style import CSS
 from solver.render.mathml import MINUS, mathml, notation_mathml, number
 from solver.render.options import RenderOptions
 
 #: Nothing may be loaded or run: styles are inline, pictures are inline SVG, there is no script.
 POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def escape(text: str) -> str:
-    """Text from anywhere made safe inside HTML: markup escaped, control characters made visible."""
-    return html.escape(_CONTROL.sub("\ufffd", text), quote=True)
-
 
 def _math(inner: str) -> str:
     return f"<math>{inner}</math>"

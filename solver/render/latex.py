@@ -2,82 +2,30 @@
 
 from __future__ import annotations
 
-import re
-
 from solver.derivation.figure import Figure
 from solver.derivation.model import Derivation, Fragment, Math, MathText, Quantity, Section, Step, Table, Value
 from solver.derivation.questions import question_sheet
 from solver.render import common, printing, tex_layout
 from solver.render.common import grid, show, shows_numbers
+from solver.render.escape import latex as escape
 from solver.render.options import RenderOptions
 from solver.render.picture_files import write_picture
-from solver.render.unicode_math import GREEK, to_latex
-
-_SPECIAL = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "$": r"\$",
-    "&": r"\&",
-    "#": r"\#",
-    "%": r"\%",
-    "_": r"\_",
-    "^": r"\^{}",
-    "~": r"\~{}",
-}
-
-#: Characters the terminal texts use, written for LaTeX.
-_UNICODE = {
-    "−": "$-$", "·": "$\\cdot$", "×": "$\\times$", "½": "$\\frac{1}{2}$", "‖": "$\\|$",
-    "ŷ": "$\\hat{y}$", "²": "$^{2}$", "³": "$^{3}$", "Σ": "$\\Sigma$", "∂": "$\\partial$",
-    "⊙": "$\\odot$", "≈": "$\\approx$", "≤": "$\\leq$", "≥": "$\\geq$", "′": "$'$", "→": "$\\to$",
-    "←": "$\\leftarrow$", "ℝ": "$\\mathbb{R}$", "√": "$\\surd$", "σ": "$\\sigma$", "η": "$\\eta$", "δ": "$\\delta$",
-    "α": "$\\alpha$", "ξ": "$\\xi$", "λ": "$\\lambda$", "ᵀ": "$^{\\top}$", "‘": "`", "’": "'",
-    "“": "``", "”": "''", "–": "--", "—": "---", "…": "\\ldots{}", "\u0302": "",
-    "ᵢ": "$_{i}$", "ⱼ": "$_{j}$", "ₛ": "$_{s}$", "±": "$\\pm$", "≠": "$\\neq$", "⇔": "$\\iff$",
-    "∅": "$\\emptyset$", "⁻": "$^{-}$", "¹": "$^{1}$",
-}
+from solver.render.unicode_math import to_latex
 
 
-#: Unicode sub- and superscripts the terminal texts use (xᵢ, w⁽¹⁾), as LaTeX scripts.
-_SCRIPTS = {
-    **{char: f"$_{{{plain}}}$" for char, plain in zip("ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₍₎", "aehijklmnoprstuvx()")},
-    **{char: f"$^{{{plain}}}$" for char, plain in zip("⁰¹⁴⁵⁶⁷⁸⁹⁽⁾", "01456789()")},
-}
-
-
-def escape(text: str) -> str:
-    """Plain text made safe for LaTeX; symbols mapped, other non-Latin characters replaced by ?."""
-    out = []
-    for char in text:
-        if char in _SPECIAL:
-            out.append(_SPECIAL[char])
-        elif char in _UNICODE:
-            out.append(_UNICODE[char])
-        elif char in _SCRIPTS:
-            out.append(_SCRIPTS[char])
-        elif "₀" <= char <= "₉":
-            out.append(f"$_{{{ord(char) - ord('₀')}}}$")
-        elif ord(char) < 0x250 and char.isprintable():
-            out.append(char)
-        elif char in GREEK or char in "⟨⟩∈":
-            out.append(f"${to_latex(char)}$")
-        else:
-            out.append("?")
-    return _ADJACENT_MATHS.sub("", "".join(out))
-
-
-#: ``$x$$y$`` from characters mapped one by one: joined into one formula (``$$`` would open display maths).
-_ADJACENT_MATHS = re.compile(r"(?<!\\)\$\$")
+def number(digits: str) -> str:
+    """A displayed number in math mode: ``1.2 \\times 10^{300}`` for ``1.2e+300``."""
+    return common.exponent_form(digits, r" \times ", lambda e: f"^{{{e}}}")
 
 
 def scalar(digits: str) -> str:
-    return f"\\left({digits}\\right)" if digits.startswith("-") else digits
+    text = number(digits)
+    return f"\\left({text}\\right)" if digits.startswith("-") or "e" in digits else text
 
 
 def matrix(quantity: Quantity, decimals: int) -> str:
     """The values of a vector or matrix as a bmatrix."""
-    rows = grid(quantity, decimals)
+    rows = [[number(d) for d in row] for row in grid(quantity, decimals)]
     body = r" \\ ".join(" & ".join(row) for row in rows)
     return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
 
@@ -100,10 +48,10 @@ def value(quantity: Quantity, decimals: int) -> str:
         return f"{mark} {matrix(quantity, decimals)}"
     shown = show(quantity.values[0], decimals)
     if shown.exact:
-        return f"= {shown.digits}"
+        return f"= {number(shown.digits)}"
     if shown.closed_form is not None:
-        return rf"= {printing.latex(shown.closed_form, {})} \approx {shown.digits}"
-    return rf"\approx {shown.digits}"
+        return rf"= {printing.latex(shown.closed_form, {})} \approx {number(shown.digits)}"
+    return rf"\approx {number(shown.digits)}"
 
 
 def bare_value(quantity: Quantity, decimals: int) -> str:

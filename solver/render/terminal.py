@@ -14,18 +14,21 @@ from solver.derivation.model import Derivation, Fragment, Math, MathText, Quanti
 from solver.derivation.questions import question_sheet
 from solver.render import common, printing
 from solver.render.common import grid, show, shows_numbers
+from solver.render.escape import terminal as text_of
+from solver.render.escape import visible
+from solver.maths.notation import superscript
 from solver.render.options import RenderOptions
 from solver.render.printing import MINUS
 from solver.render.terminal_layout import GLUE, StepLines, StepRow, Wrapped
 
 
 def _minus(digits: str) -> str:
-    return digits.replace("-", MINUS)
+    return common.exponent_form(digits, "×", superscript).replace("-", MINUS)
 
 
 def _scalar_in_formula(digits: str) -> str:
     text = _minus(digits)
-    return f"({text})" if text.startswith(MINUS) else text
+    return f"({text})" if text.startswith(MINUS) or "×" in text else text
 
 
 def _inline_matrix(quantity: Quantity, decimals: int) -> str:
@@ -126,35 +129,36 @@ def _given_line(givens: tuple[Quantity, ...], decimals: int, keys: bool) -> Wrap
         if i:
             line.append(",  ")
         value = value_text(given, decimals) if given.is_scalar else "= " + _inline_matrix(given, decimals)
-        line.append(f"{given.notation.text} {value}")
+        line.append(visible(f"{given.notation.text} {value}"))
         if keys:
-            line.append(f" [{given.key}]", style="dim")
+            line.append(visible(f" [{given.key}]"), style="dim")
     return Wrapped(line, indent=2)
 
 
 def _steps(section: Section, derivation: Derivation, options: RenderOptions) -> StepLines:
-    rows = (StepRow(step.key, step_line(step, derivation, options.decimals),
-                    tuple(value_text(step, options.decimals).split("\n")))
+    rows = (StepRow(visible(step.key), visible(step_line(step, derivation, options.decimals)),
+                    tuple(visible(line) for line in value_text(step, options.decimals).split("\n")))
             for step in section.steps)
     return StepLines(rows, keys=options.keys)
 
 
 def _extra_table(table, derivation: Derivation, decimals: int) -> FittedTable:
-    header = [fragments((h,), derivation, decimals) for h in table.header]
-    rows = [[fragments((cell,), derivation, decimals) for cell in row] for row in table.rows]
-    return FittedTable(table.title, header, rows)
+    header = [visible(fragments((h,), derivation, decimals)) for h in table.header]
+    rows = [[visible(fragments((cell,), derivation, decimals), keep_lines=True) for cell in row] for row in table.rows]
+    return FittedTable(visible(table.title), header, rows)
 
 
 class FittedTable:
-    """A table with a box when it fits the width; else each row as a block of ``heading: value`` lines."""
+    """A table with a box when it fits the width; else each row as a block of ``heading: value`` lines
+    (its texts are shown as written: rich's markup is never read from them)."""
 
     def __init__(self, title: str, header: list[str], rows: list[list[str]]) -> None:
         self.title, self.header, self.rows = title, header, rows
 
     def boxed(self) -> Table:
-        out = Table(title=self.title, title_style="bold", header_style="bold magenta")
+        out = Table(title=Text(self.title), title_style="bold", header_style="bold magenta")
         for heading in self.header:
-            out.add_column(heading, no_wrap=True)
+            out.add_column(Text(heading), no_wrap=True)
         for row in self.rows:
             out.add_row(*(Text(cell) for cell in row))
         return out
@@ -180,9 +184,10 @@ class FittedTable:
 
 
 def _header(title: str, problem: str, kind: str, description: str) -> Panel:
-    parts: list[RenderableType] = [Text(title, style="bold"), Text(f"problem {problem} · kind {kind}", style="dim")]
+    parts: list[RenderableType] = [text_of(title, style="bold"),
+                                   text_of(f"problem {problem} · kind {kind}", style="dim")]
     if description:
-        parts.append(Wrapped(Text(description)))
+        parts.append(Wrapped(text_of(description, keep_lines=True)))
     return Panel(Group(*parts), expand=False)
 
 
@@ -196,14 +201,14 @@ def render(derivation: Derivation, options: RenderOptions) -> RenderableType:
     for section in derivation.sections:
         if not (section.givens or section.steps or section.notes or section.tables):
             continue  # a section holding only pictures, which the terminal does not draw
-        parts.append(Rule(section.title, style="blue", align="left"))
+        parts.append(Rule(text_of(section.title), style="blue", align="left"))
         if section.givens:
             parts.append(_given_line(section.givens, decimals, options.keys))
         if section.steps:
             parts.append(_steps(section, derivation, options))
         for note in section.notes:
             note_text = "Note: " + fragments(note, derivation, decimals, glue=True)
-            parts.append(Wrapped(Text(note_text, style="yellow"), indent=2))
+            parts.append(Wrapped(text_of(note_text, style="yellow", keep_lines=True), indent=2))
         for table in section.tables:
             parts.append(_extra_table(table, derivation, decimals))
     return Group(*parts)
@@ -215,7 +220,7 @@ def questions(derivation: Derivation, options: RenderOptions) -> RenderableType:
     parts: list[RenderableType] = [_header(sheet.title, sheet.problem, sheet.kind,
                                            fragments(sheet.description, derivation, options.decimals))]
     for section in sheet.sections:
-        parts.append(Rule(section.title, style="blue", align="left"))
+        parts.append(Rule(text_of(section.title), style="blue", align="left"))
         if section.givens:
             parts.append(_given_line(section.givens, options.decimals, options.keys))
         if section.questions:
@@ -224,7 +229,8 @@ def questions(derivation: Derivation, options: RenderOptions) -> RenderableType:
 
 
 def _answer_table(asked, keys: bool) -> "AnswerTable":
-    return AnswerTable([(q.notation.text, q.key if keys else "", common.answer_form(q)) for q in asked], keys)
+    return AnswerTable([(visible(q.notation.text), visible(q.key) if keys else "", common.answer_form(q))
+                        for q in asked], keys)
 
 
 class AnswerTable:
