@@ -47,6 +47,9 @@ def _number_in(convert, low, high, what: str):
 _decimals = _number_in(int, 0, 30, "a whole number")
 _fraction = _number_in(Decimal, 0, 1, "a number")
 _count = _number_in(int, 0, 100_000, "a whole number")
+_variants = _number_in(int, 1, 1000, "a whole number")
+_budget = _number_in(int, 1, 1_000_000, "a whole number")
+_seed = _number_in(int, 0, 2**63 - 1, "a whole number")
 _seconds = _number_in(float, 0.1, 3600, "a number of seconds")
 
 
@@ -107,7 +110,29 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--memory-limit", type=_count, default=1024, metavar="MB",
                        help="memory one answer file may use, in MB (default 1024)")
     check.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    _add_variants_parser(commands, common)
     return parser
+
+
+def _add_variants_parser(commands, common: argparse.ArgumentParser) -> None:
+    from solver.teaching.sheets import SHEET_FORMATS
+
+    variants = commands.add_parser("variants", parents=[common],
+                                   help="nice-number variants of a problem, with question sheets and answer keys")
+    variants.add_argument("problem", metavar="PROBLEM", help="built-in name or TOML file with a [vary] table")
+    variants.add_argument("-o", "--output", metavar="DIR", required=True,
+                          help="a new (or empty) directory to write the variants into")
+    variants.add_argument("--count", type=_variants, default=10, metavar="N", help="variants to draw (default 10)")
+    variants.add_argument("--seed", type=_seed, default=0, metavar="S",
+                          help="seed of the draws: the same seed gives the same variants (default 0)")
+    variants.add_argument("--format", choices=SHEET_FORMATS, default="markdown",
+                          help="format of the question sheets and worked solutions (default: markdown)")
+    variants.add_argument("--roster", metavar="FILE.csv",
+                          help="a class list with a student_id column: give each student a variant")
+    variants.add_argument("--assignment", metavar="NAME",
+                          help="the assignment's name, hashed with each student id (default: the problem's name)")
+    variants.add_argument("--budget", type=_budget, default=None, metavar="N",
+                          help="most draws to solve (default: 50 per variant, at least 500)")
 
 
 def _load(problem: str, expected_kind: str | None):
@@ -150,6 +175,12 @@ def cmd_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_variants(args: argparse.Namespace) -> int:
+    from solver.teaching.variants_command import run_variants
+
+    return run_variants(args)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from solver.checking.check_command import run_check
 
@@ -161,6 +192,7 @@ _COMMANDS = {
     "solve": cmd_solve,
     "template": cmd_template,
     "check": cmd_check,
+    "variants": cmd_variants,
     **{k: cmd_solve for k in KINDS},
 }
 

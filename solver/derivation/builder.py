@@ -94,6 +94,7 @@ class Builder:
         self._symbolic: dict[sympy.Symbol, sympy.Basic] | None = {} if symbolic else None
         self._display_names: dict[sympy.Symbol, Notation] = {}
         self._given_cells: set[sympy.Symbol] = set()
+        self._scope_tags: tuple[str, ...] = ()
 
     # --- sections ---------------------------------------------------------------------------
 
@@ -101,6 +102,10 @@ class Builder:
         """Start a new section; later givens, steps, notes and tables go into it."""
         self._close()
         self._open = {"title": title, "givens": [], "steps": [], "notes": [], "tables": []}
+
+    def tag_following(self, *tags: str) -> None:
+        """Tag every step from here on (until called again) with ``tags``: the first update is worked by hand."""
+        self._scope_tags = tags
 
     def note(self, *fragments: Fragment) -> None:
         """A remark shown after the current section's steps."""
@@ -150,6 +155,7 @@ class Builder:
         labels: Sequence[str] = (),
         symbolic: Cells | None = None,
         equation_of: Sequence[Notation] = (),
+        tags: Sequence[str] = (),
     ) -> Step:
         """A computed quantity; its value is ``cell_formulas`` evaluated on earlier values."""
         matrix = as_matrix(cell_formulas)
@@ -179,6 +185,7 @@ class Builder:
             labels=tuple(labels),
             equation_of=tuple(equation_of),
             symbolic=None if symbolic is None else tuple(as_matrix(symbolic)),
+            tags=tuple(dict.fromkeys((*self._scope_tags, *tags))),
         )
         self._remember(step)
         self._open["steps"].append(step)

@@ -139,6 +139,30 @@ Fragment = str | Math | Value
 Text = tuple[Fragment, ...]
 
 
+# --- what a step says about a good exercise -----------------------------------------------------
+# Tags a kind puts on its steps, saying what a variant of the problem with other numbers must keep
+# true of them to be a fair exercise by hand (``python -m solver variants``).  The rules they stand
+# for are the same for every kind; only the kind knows which of its steps they apply to.
+
+#: Worked by hand: where its value is rational, it must be a short terminating decimal.
+HAND_WORKED = "hand_worked"
+#: The argument of a function with a kink at 0 (ReLU): never at or within one display unit of 0.
+KINK = "kink"
+#: A gradient: no element 0 at the display precision.
+GRADIENT = "gradient"
+#: Every element above 0 (the α of a support vector).
+POSITIVE = "positive"
+#: One of several equally right answers (b when no α fixes it, α on a degenerate margin): never nice.
+ONE_OF_MANY = "one_of_many"
+#: ``distinct:<group>``: no two elements of the steps in the group equal at the display precision (softmax ties).
+DISTINCT = "distinct"
+
+
+def distinct(group: str) -> str:
+    """The tag of a group of values that must differ from one another."""
+    return f"{DISTINCT}:{group}"
+
+
 @dataclass(frozen=True)
 class Step(Quantity):
     """A computed quantity: its formula over earlier quantities, for display and per cell.
@@ -147,7 +171,8 @@ class Step(Quantity):
     in full); the line of numbers then follows it.  ``relation`` is ``=`` or ``←`` (an update).
     ``symbolic`` gives, per cell, the value as an expression in the problem's free symbols (the
     logits z₁, z₂, … of a softmax problem), for problems derived symbolically before numbers are
-    put in; an answer written as a formula is compared with it.
+    put in; an answer written as a formula is compared with it.  ``tags`` (above) say what a
+    variant with other numbers must keep true of the step.
     """
 
     section: str = ""
@@ -158,6 +183,7 @@ class Step(Quantity):
     notes: tuple[Text, ...] = ()
     mistakes: tuple[Mistake, ...] = ()
     symbolic: tuple[sympy.Basic, ...] | None = None
+    tags: tuple[str, ...] = ()
 
     @property
     def shown_formula(self) -> sympy.Basic:

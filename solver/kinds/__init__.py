@@ -17,7 +17,7 @@ from solver.derivation.model import Derivation
 from solver.reading.problem_file import Doc
 
 #: Top-level keys every problem file may have, whatever its kind.
-COMMON_KEYS = ("kind", "title", "decimals", "tolerance")
+COMMON_KEYS = ("kind", "title", "decimals", "tolerance", "vary")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,18 @@ import sympy
 from sympy import Rational, S
 
 from solver.derivation.builder import Builder, as_matrix, cells_of
-from solver.derivation.model import Derivation, Math, Mistake, Quantity, Step, Value
+from solver.derivation.model import (
+    GRADIENT,
+    HAND_WORKED,
+    KINK,
+    Derivation,
+    Math,
+    Mistake,
+    Quantity,
+    Step,
+    Value,
+    distinct,
+)
 from solver.kinds.backprop_network import Network, describe, read_network
 from solver.maths import functions as fn
 from solver.maths.display import difference, minus, product_of, sum_of
@@ -105,8 +116,8 @@ class _Writer:
         expanded = _flatten(expanded)
         return None if expanded == formula else expanded
 
-    def _backward(self, key: str, notation: Notation, formula: sympy.Basic, cells, mistakes=()) -> Step:
-        step = self.b.step(key, notation, formula, cells, expanded=self._expand(formula), mistakes=mistakes)
+    def _backward(self, key: str, notation: Notation, formula: sympy.Basic, cells, mistakes=(), tags=()) -> Step:
+        step = self.b.step(key, notation, formula, cells, expanded=self._expand(formula), mistakes=mistakes, tags=tags)
         if self.scalar:
             self.expansions[step.symbol] = step.expanded if step.expanded is not None else formula
         return step
@@ -187,14 +198,16 @@ class _Writer:
             mistakes = []
             if self.previous is not None:
                 mistakes.append(mistake("stale_weight", STALE_WEIGHT, affine(*self.previous[layer])))
-            z = self.b.step(f"{prefix}z{layer}", self._name("z", layer, sample=sample), display,
-                            affine(W, bias), mistakes=mistakes)
             activation = net.activations[layer - 1]
+            z = self.b.step(f"{prefix}z{layer}", self._name("z", layer, sample=sample), display,
+                            affine(W, bias), mistakes=mistakes,
+                            tags=[KINK] if activation in ("relu", "leaky_relu") else [])
             last = layer == self.L
             key = f"{prefix}yhat" if last else f"{prefix}a{layer}"
             notation = self._name("y", hat=True, sample=sample) if last else self._name("a", layer, sample=sample)
             a = self.b.step(key, notation, self._activate_display(activation, z.symbol),
-                            self._activate(activation, cells_of(z)))
+                            self._activate(activation, cells_of(z)),
+                            tags=[distinct(key)] if activation == "softmax" else [])
             out[f"z{layer}"], out[f"a{layer}"] = z, a
             a_prev = a
         out["loss"] = self._loss(prefix, out[f"a{self.L}"], y, sample)
@@ -355,10 +368,12 @@ class _Writer:
         dW_mistakes = [mistake(m.id, m.diagnosis, outer(sympy.Matrix(*delta.shape, m.cell_formulas))) for m in slips]
         if cells.shape == delta.shape:
             dW_mistakes.insert(0, mistake("missing_factor", NO_INPUT, cells_of(delta)))
+        # the gradients an update uses: a batch's are its means, tagged there
+        tags = [GRADIENT] if sample is None else []
         dW = self._backward(f"{prefix}dL_dW{layer}", self._grad_name(W.notation, sample), display, cells,
-                            dW_mistakes)
+                            dW_mistakes, tags)
         db = self._backward(f"{prefix}dL_db{layer}", self._grad_name(bias.notation, sample), delta.symbol,
-                            cells_of(delta), slips)
+                            cells_of(delta), slips, tags)
         return dW, db
 
     # one update --------------------------------------------------------------------------------
@@ -390,13 +405,13 @@ class _Writer:
         self.b.section(f"{title} · batch mean over {len(per_sample)} samples")
         n = len(per_sample)
 
-        def mean(key: str, notation: Notation, steps: list[Step]) -> Step:
+        def mean(key: str, notation: Notation, steps: list[Step], tags=(GRADIENT,)) -> Step:
             display = product_of([Rational(1, n), sum_of((s.symbol for s in steps))]) if n > 1 else steps[0].symbol
             total = sum((cells_of(s) for s in steps), sympy.zeros(*steps[0].shape))
             mistakes = [mistake("sum_instead_of_mean", SUM_NOT_MEAN, total)] if n > 1 else []
-            return self.b.step(key, notation, display, total / n, mistakes=mistakes)
+            return self.b.step(key, notation, display, total / n, mistakes=mistakes, tags=tags)
 
-        mean(f"s{k}.loss", name("L"), [fwd["loss"] for fwd, _ in per_sample])
+        mean(f"s{k}.loss", name("L"), [fwd["loss"] for fwd, _ in per_sample], tags=())
         grads = {}
         for layer in range(self.L, 0, -1):
             dW = mean(f"s{k}.dL_dW{layer}", self._grad_name(self._param_name("W", layer), None),
@@ -464,6 +479,7 @@ def build(doc: Doc, problem: str, decimals: int) -> Derivation:
     # values come from the builder's own arithmetic.
     with sympy.evaluate(False):
         for k, batch in enumerate(batches, start=1):
+            builder.tag_following(*((HAND_WORKED,) if k == 1 else ()))  # the first update is worked by hand
             params = writer.update(k, (k - 1) // per_epoch + 1, batch, params, eta)
     return builder.build(
         problem=problem, kind="backprop", title=doc.text("title"), decimals=decimals, description=(describe(net),)

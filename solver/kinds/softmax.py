@@ -17,7 +17,7 @@ import sympy
 from sympy import S
 
 from solver.derivation.builder import Builder
-from solver.derivation.model import Derivation, Math, Mistake, Quantity, Step, Value
+from solver.derivation.model import GRADIENT, HAND_WORKED, Derivation, Math, Mistake, Quantity, Step, Value, distinct
 from solver.kinds import COMMON_KEYS
 from solver.maths import functions as fn
 from solver.maths.display import difference, minus, product_of, quotient, sum_of
@@ -154,7 +154,8 @@ def softmax_steps(b: Builder, logits: list[Quantity], notation, key) -> list[Ste
     exps = [_e(z.symbol) for z in logits]
     total = sum_of(exps)
     cells_total = sum(sympy.exp(z.symbol) for z in logits)
-    return [b.step(key(m), notation(m), quotient(e, total), sympy.exp(z.symbol) / cells_total)
+    return [b.step(key(m), notation(m), quotient(e, total), sympy.exp(z.symbol) / cells_total,
+                   tags=[distinct("softmax")])
             for m, (z, e) in enumerate(zip(logits, exps), start=1)]
 
 
@@ -187,7 +188,7 @@ def logit_gradients(b: Builder, p: list[Quantity], y: list[Quantity], key, notat
         if total != 1:
             mistakes.append(Mistake("shortcut_without_sum", "p − y holds only when the labels sum to 1; "
                                     "here ∂L/∂zₖ = pₖ·Σy − yₖ.", (q.symbol - t.symbol,)))
-        steps.append(b.step(key(k), notation(k), formula, cells, mistakes=mistakes))
+        steps.append(b.step(key(k), notation(k), formula, cells, mistakes=mistakes, tags=[GRADIENT]))
     return steps
 
 
@@ -305,7 +306,8 @@ def _through_jacobian(b: Builder, p: list[Step], y: list[Quantity], jac: list[li
                                 "∂L/∂zₖ sums over all i.", (dL_dp[k].symbol * jac[k][k].symbol,))
         routes.append(b.step(f"jacobian.dL_dz{k + 1}", partial(name("L"), name("z", k + 1)),
                              sum_of([product_of([g.symbol, d.symbol]) for g, d in terms]),
-                             sum(g.symbol * d.symbol for g, d in terms), mistakes=[only_diagonal]))
+                             sum(g.symbol * d.symbol for g, d in terms), mistakes=[only_diagonal],
+                             tags=[GRADIENT]))
     return routes
 
 
@@ -338,6 +340,7 @@ def build_logits(doc: Doc, problem: str, decimals: int) -> Derivation:
     problem_data = read_logits(doc)
     classes = len(problem_data.z)
     b = Builder(symbolic=True)
+    b.tag_following(HAND_WORKED)  # one computation, worked by hand throughout
     b.section("Given")
     z = [b.given(f"z{i}", name("z", i), v) for i, v in enumerate(problem_data.z, start=1)]
     y = [b.given(f"y{i}", name("y", i), v) for i, v in enumerate(problem_data.y, start=1)]
@@ -486,15 +489,16 @@ class _NetworkWriter:
                 missing = Mistake("missing_factor", f"The input the weight multiplies ({inputs[i].notation.text}) "
                                   "is missing from the chain rule.", (d.symbol,))
                 self.b.step(f"dL_d{w.key}", partial(name("L"), w.notation), product_of([d.symbol, inputs[i].symbol]),
-                            d.symbol * inputs[i].symbol, mistakes=[missing])
+                            d.symbol * inputs[i].symbol, mistakes=[missing], tags=[GRADIENT])
         for bias, d in zip(self.bias[l], dz):
-            self.b.step(f"dL_d{bias.key}", partial(name("L"), bias.notation), d.symbol, d.symbol)
+            self.b.step(f"dL_d{bias.key}", partial(name("L"), bias.notation), d.symbol, d.symbol, tags=[GRADIENT])
 
 
 def build_network(doc: Doc, problem: str, decimals: int) -> Derivation:
     """The derivation of a ``[network]`` problem: forward pass, loss, backward pass unit by unit."""
     net = read_network(doc)
     b = Builder(symbolic=True)
+    b.tag_following(HAND_WORKED)  # one computation, worked by hand throughout
     writer = _NetworkWriter(net, b)
     writer.givens()
     writer.forward()

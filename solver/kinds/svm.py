@@ -18,7 +18,7 @@ import sympy
 from sympy import Rational
 
 from solver.derivation.builder import Builder
-from solver.derivation.model import Derivation, Math, Step, Value
+from solver.derivation.model import HAND_WORKED, Derivation, Math, Step, Value
 from solver.errors import InputError
 from solver.kinds.svm_problem import Problem, conflict_message, describe, fractions, read_problem
 from solver.kinds.svm_steps import Writer, latex_name
@@ -100,6 +100,7 @@ def build(doc: Doc, problem_name: str, decimals: int) -> Derivation:
     """The full derivation of an SVM problem file."""
     problem = read_problem(doc)
     builder = Builder()
+    builder.tag_following(HAND_WORKED)  # one computation, worked by hand throughout
     givens = _givens(problem, builder)
     soft = problem.C is not None
     if problem.given_w is not None:

@@ -12,7 +12,7 @@ import sympy
 from sympy import Rational, S
 
 from solver.derivation.builder import Builder
-from solver.derivation.model import Math, Quantity, Step, Value
+from solver.derivation.model import ONE_OF_MANY, POSITIVE, Math, Quantity, Step, Value
 from solver.errors import InputError
 from solver.kinds import svm_mistakes as mistakes
 from solver.kinds.svm_problem import Point, Problem, fractions
@@ -257,18 +257,27 @@ class Writer:
         flat = [entry for row in rows for entry in row] + list(rhs)
         M, r = sympy.Symbol("M", commutative=False), sympy.Symbol("r", commutative=False)
         position = {p.name: k for k, p in enumerate(solved, start=1)}
+        support = self._support_vectors(optimum)
         for point in points:
             notation = self._indexed("α", r"\alpha", "alpha", point.name)
             key = f"{self.prefix}alpha.{point.name}"
+            tags = [POSITIVE] if point.name in support else []  # a fair exercise has every support vector's α > 0
             if point.name in position:
                 k = position[point.name]
                 self.alpha[point.name] = self.b.step(
                     key, notation, fn.component(product_of([fn.inverse(M), r]), k),
-                    fn.linear_solve(k, n, *flat))
+                    fn.linear_solve(k, n, *flat), tags=tags)
             elif point in bounded:
-                self.alpha[point.name] = self.b.step(key, notation, self.C.symbol, self.C.cells[0])
+                self.alpha[point.name] = self.b.step(key, notation, self.C.symbol, self.C.cells[0], tags=tags)
             else:
-                self.alpha[point.name] = self.b.step(key, notation, S.Zero, S.Zero)
+                self.alpha[point.name] = self.b.step(key, notation, S.Zero, S.Zero, tags=tags)
+
+    def _support_vectors(self, optimum: Optimum) -> set[str]:
+        """The names of the points on the margin (and, for a soft margin, inside it)."""
+        points = self.p.points
+        margins = optimum.margins([fractions(p.x) for p in points], [p.y for p in points])
+        soft = self.C is not None
+        return {p.name for p, m in zip(points, margins) if m == 1 or (soft and m < 1)}
 
     def _equations_table(self, rows, rhs, unknowns, solved: list[Point]) -> None:
         """The rows of M·u = r written as equations in the unknowns, with their numbers."""
@@ -311,7 +320,8 @@ class Writer:
         k = max(range(d), key=lambda i: abs(optimum.w[i]))
         scaled = Rational(optimum.b) * w.cells[k] / Rational(optimum.w[k])
         b = self.b.step(f"{self.prefix}b", self._name("b", "b", "b"), display, cell,
-                        mistakes=[mistakes.scaled_hyperplane((scaled,))])
+                        mistakes=[mistakes.scaled_hyperplane((scaled,))],
+                        tags=[] if optimum.solved else [ONE_OF_MANY])  # no free α: b is one of an interval
         if optimum.solved:
             self.b.note("b from a support vector on the margin, where yₛ(w·xₛ + b) = 1 and so b = yₛ − w·xₛ "
                         f"(here {points[optimum.solved[0]].name}).")

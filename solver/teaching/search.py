@@ -1,0 +1,153 @@
+"""Drawing variants: sample a ``[vary]`` table with a seeded generator, solve each draw, keep the nice ones.
+
+The search is honest and bounded: every draw is solved in full and judged by the same rules
+(:mod:`~solver.teaching.niceness`), then self-tested (:mod:`~solver.teaching.self_test`); at most
+``budget`` draws are solved.  Draws are de-duplicated by a fingerprint of the varied givens (the
+original problem's own numbers count as seen, since its worked solution is already out).  The same
+problem, table, seed and count always give the same variants, in the same order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sympy
+
+from solver.derivation.model import Derivation
+from solver.errors import InputError
+from solver.kinds import catalog
+from solver.reading.problem_file import Doc, exact_number
+from solver.reading.vary_table import VaryTable, apply, decimal_text
+from solver.teaching.niceness import Rules, violation
+from solver.teaching.self_test import self_test
+
+UNSOLVABLE = "the problem cannot be solved with these numbers"
+SELF_TEST = "the self-test failed (the checker would misjudge an answer)"
+#: Draws (solved or not) allowed per solved draw before the table is taken to be exhausted.
+DRAWS_PER_SOLVE = 20
+
+
+@dataclass(frozen=True)
+class Variant:
+    """An accepted variant: its id, fingerprint, varied values (name → value), problem document and derivation."""
+
+    id: str
+    fingerprint: str
+    values: tuple[tuple[str, sympy.Rational], ...]
+    document: dict
+    derivation: Derivation
+
+
+@dataclass
+class Search:
+    """What a search found and what it threw away, by the condition that rejected each draw."""
+
+    accepted: list[Variant] = field(default_factory=list)
+    solved: int = 0
+    duplicates: int = 0
+    rejected: Counter = field(default_factory=Counter)
+    where: dict[str, Counter] = field(default_factory=dict)
+    example: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def acceptance(self) -> float:
+        return len(self.accepted) / self.solved if self.solved else 0.0
+
+    def reject(self, condition: str, key: str, example: str = "") -> None:
+        self.rejected[condition] += 1
+        self.where.setdefault(condition, Counter())[key] += 1
+        if example:
+            self.example.setdefault(condition, example)
+
+    def most_rejected(self) -> str:
+        """The condition that rejected most draws, with how many and where, in words."""
+        if not self.rejected:
+            return "no draw was rejected"
+        condition, n = self.rejected.most_common(1)[0]
+        keys = self.where[condition]
+        at = ""
+        if condition not in (UNSOLVABLE, SELF_TEST) and keys:
+            key, _ = keys.most_common(1)[0]
+            at = f", most often at {key}"
+        example = f" (e.g. {self.example[condition]})" if condition in self.example else ""
+        return f"{condition}{example} ({n} of {self.solved} draws{at})"
+
+
+def fingerprint(values: tuple[tuple[str, sympy.Rational], ...]) -> str:
+    """A short, stable digest of the varied givens: equal for the same numbers, whatever the run."""
+    text = "\n".join(f"{name}={decimal_text(value)}" for name, value in values)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def variant_ids(count: int) -> list[str]:
+    width = max(2, len(str(count)))
+    return [f"v{n:0{width}d}" for n in range(1, count + 1)]
+
+
+def search(
+    doc: Doc,
+    source: str,
+    table: VaryTable,
+    rules: Rules,
+    count: int,
+    seed: int,
+    budget: int,
+    progress: Callable[[Search], None] | None = None,
+) -> Search:
+    """Up to ``count`` nice, self-tested variants from at most ``budget`` solved draws."""
+    rng = random.Random(seed)
+    found = Search()
+    seen = {_original_fingerprint(doc, table)}
+    ids = variant_ids(count)
+    title = table.title or doc.text("title")
+    name = Path(source).stem
+    draws = 0
+    while len(found.accepted) < count and found.solved < budget and draws < DRAWS_PER_SOLVE * budget:
+        draws += 1
+        values = tuple((cell.name, cell.values[rng.randrange(cell.values.size)]) for cell in table.cells)
+        print_ = fingerprint(values)
+        if print_ in seen:
+            found.duplicates += 1
+            continue
+        seen.add(print_)
+        found.solved += 1
+        variant_id = ids[len(found.accepted)]
+        choice = {cell.path: value for cell, (_, value) in zip(table.cells, values)}
+        document = apply(doc.data, table, choice, f"{title} (variant {variant_id})")
+        try:
+            derivation = catalog.solve(Doc(document), f"{name}-{variant_id}")
+        except InputError as error:
+            found.reject(UNSOLVABLE, "", error.detail)
+        else:
+            broken = violation(derivation, rules)
+            failure = None if broken is not None else self_test(derivation)
+            if broken is not None:
+                found.reject(broken.condition, broken.key)
+            elif failure is not None:
+                found.reject(SELF_TEST, "", failure)
+            else:
+                found.accepted.append(Variant(variant_id, print_, values, document, derivation))
+        if progress is not None:
+            progress(found)
+    return found
+
+
+def _original_fingerprint(doc: Doc, table: VaryTable) -> str:
+    """The fingerprint of the problem's own numbers (or of nothing, if one of them is not a short decimal)."""
+    values = []
+    for cell in table.cells:
+        node = doc.data
+        for part in cell.path:
+            node = node[part]
+        try:
+            value = exact_number(node)
+            decimal_text(value)
+        except (InputError, ValueError, TypeError):
+            return ""
+        values.append((cell.name, value))
+    return fingerprint(tuple(values))
