@@ -91,8 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
 
     check = commands.add_parser("check", help="check answer files step by step", parents=[common])
-    check.add_argument("problem", metavar="PROBLEM", help="built-in name or TOML file")
-    check.add_argument("answers", nargs="+", metavar="ANSWERS", help="answer files (TOML)")
+    check.add_argument("problem", metavar="PROBLEM", help="built-in name or TOML file (none with --variants)")
+    check.add_argument("answers", nargs="*", metavar="ANSWERS", help="answer files (TOML)")
+    check.add_argument("--variants", metavar="DIR",
+                       help="grade each file against its student's variant in DIR (written by `variants --roster`)")
     check.add_argument("--format", choices=("terminal", "json"), default="terminal",
                        help="output format (default: terminal)")
     check.add_argument("--decimals", type=_decimals, default=None, metavar="N",

@@ -13,6 +13,7 @@ from solver.checking.checker import CheckPlan
 from solver.checking.results import FileReport
 from solver.checking.sandbox import Limits
 from solver.checking.tolerance import Tolerance
+from solver.checking.variant_check import grade_by_variant
 from solver.errors import InputError
 from solver.kinds import catalog
 from solver.render.output import output_stream, write_text
@@ -20,8 +21,9 @@ from solver.render.output import output_stream, write_text
 EXIT_OK, EXIT_WRONG, EXIT_BAD_INPUT = 0, 1, 2
 
 
-def build_plan(args: argparse.Namespace) -> CheckPlan:
-    derivation = catalog.load(args.problem)
+def build_plan(args: argparse.Namespace, problem: str | None = None) -> CheckPlan:
+    """The compiled problem (``args.problem``, or the file ``problem``) with the tolerance the options ask for."""
+    derivation = catalog.load(problem or args.problem)
     decimals = derivation.decimals if args.decimals is None else args.decimals
     rtol, atol = (args.rtol, args.atol) if args.rtol is not None or args.atol is not None else (
         derivation.rtol, derivation.atol)
@@ -46,17 +48,29 @@ def batch_options(args: argparse.Namespace) -> BatchOptions:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    if args.gradescope and len(args.answers) != 1:
+    answers = _answer_files(args)
+    if args.gradescope and len(answers) != 1:
         raise InputError("--gradescope writes the results of one answer file; give exactly one")
-    plan = build_plan(args)
-    several = len(args.answers) > 1
-    reports = grade_all(plan, args.answers, batch_options(args), show_progress=several and sys.stderr.isatty())
+    several = len(answers) > 1
+    show_progress = several and sys.stderr.isatty()
+    options = batch_options(args)
+    if args.variants:
+        found = grade_by_variant(args.variants, answers, lambda problem: build_plan(args, problem),
+                                 lambda plan, paths: grade_all(plan, paths, options, show_progress))
+        reports = found.reports
+        graded = next((r.variant for r in reports if r.variant), None)
+        plan = found.plans.get(graded)
+        heading = (found.title or "Variants", args.variants)
+    else:
+        plan = build_plan(args)
+        reports = grade_all(plan, answers, options, show_progress)
+        heading = (plan.derivation.title, plan.derivation.problem)
     unreadable = [r for r in reports if r.error is not None]
     if not several and unreadable:
         raise InputError(unreadable[0].error, source=unreadable[0].file)
     for report in unreadable:
         sys.stderr.write(f"solver: error: {report.file}: {report.error}\n")
-    _write_output(args, plan, reports, several)
+    _write_output(args, plan, reports, several, heading)
     if args.gradescope:
         write_text(args.gradescope, json.dumps(check_report.gradescope_results(plan.derivation, reports[0]),
                                                 ensure_ascii=False, indent=2) + "\n")
@@ -65,15 +79,28 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_OK if all(r.all_accepted for r in reports) else EXIT_WRONG
 
 
-def _write_output(args, plan: CheckPlan, reports: list[FileReport], several: bool) -> None:
+def _answer_files(args: argparse.Namespace) -> list[str]:
+    """The answer files: after PROBLEM, or (with ``--variants``, which takes no PROBLEM) all of them."""
+    if args.variants:
+        return [args.problem, *args.answers]
+    if not args.answers:
+        raise InputError("give the problem, then at least one answer file (or --variants DIR, then answer files)")
+    return list(args.answers)
+
+
+def _write_output(args, plan: CheckPlan | None, reports: list[FileReport], several: bool,
+                  heading: tuple[str, str]) -> None:
+    title, problem = heading
     if args.format == "json":
-        write_text(args.output, check_report.json_document(plan.derivation, reports))
+        write_text(args.output, check_report.json_document(plan.derivation if plan else None, reports,
+                                                           problem, title))
         return
     from rich.console import Console
+    from rich.text import Text
 
     with output_stream(args.output) as stream:
         console = Console(file=stream, highlight=False)
-        console.print(f"[bold]{plan.derivation.title}[/bold] [dim]({plan.derivation.problem})[/dim]")
+        console.print(Text.assemble((title, "bold"), " ", (f"({problem})", "dim")))
         if not several or args.details:
             for report in reports:
                 if report.error is None:

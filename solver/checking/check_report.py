@@ -33,7 +33,7 @@ def explanation(result: Result) -> str:
 
 def file_table(report: FileReport) -> RenderableType:
     """The verdict on every key of one file, the first error marked, and a score line."""
-    table = Table(title=f"{report.file}", title_justify="left", header_style="bold")
+    table = Table(title=f"{report.file}{_whose(report)}", title_justify="left", header_style="bold")
     for heading in ("Key", "Given", "Expected", "Verdict", "Why"):
         table.add_column(heading, overflow="fold")
     first = report.first_wrong
@@ -44,6 +44,11 @@ def file_table(report: FileReport) -> RenderableType:
         table.add_row(key, result.given, result.expected, Text(LABELS[result.verdict], STYLES[result.verdict]),
                       explanation(result))
     return Group(table, Text(score_line(report)))
+
+
+def _whose(report: FileReport) -> str:
+    """`` · student s1, variant v03`` for a file graded against its student's variant."""
+    return f" · student {report.student}, variant {report.variant}" if report.variant else ""
 
 
 def score_line(report: FileReport) -> str:
@@ -57,15 +62,19 @@ def score_line(report: FileReport) -> str:
 def summary_table(reports: list[FileReport]) -> Table:
     """One row per file."""
     table = Table(title="Summary", title_justify="left", header_style="bold")
-    for heading in ("File", "Score", "Correct", "Follows", "Wrong", "Invalid", "First error"):
+    by_variant = any(r.variant for r in reports)
+    headings = ("File", *(("Variant",) if by_variant else ()), "Score", "Correct", "Follows", "Wrong", "Invalid",
+                "First error")
+    for heading in headings:
         table.add_column(heading, justify="right" if heading in ("Score", "Correct", "Follows", "Wrong", "Invalid")
                          else "left", overflow="fold")
     for report in reports:
+        variant = (report.variant or "",) if by_variant else ()
         if report.error is not None:
-            table.add_row(report.file, "—", "", "", "", "", Text(report.error, style="magenta"))
+            table.add_row(report.file, *variant, "—", "", "", "", "", Text(report.error, style="magenta"))
             continue
         first = report.first_wrong
-        table.add_row(report.file, f"{report.score}/{report.max_score}", str(report.count("correct")),
+        table.add_row(report.file, *variant, f"{report.score}/{report.max_score}", str(report.count("correct")),
                       str(report.count("follows_through")), str(report.count("wrong")), str(report.count("invalid")),
                       first.key if first else "")
     return table
@@ -88,6 +97,8 @@ def result_json(result: Result) -> dict:
 
 def file_json(report: FileReport) -> dict:
     out = {"file": report.file, "score": report.score, "max_score": report.max_score}
+    if report.variant is not None or report.student is not None:
+        out["student"], out["variant"] = report.student, report.variant
     if report.error is not None:
         out["error"] = report.error
     first = report.first_wrong
@@ -96,9 +107,12 @@ def file_json(report: FileReport) -> dict:
     return out
 
 
-def json_document(derivation: Derivation, reports: list[FileReport]) -> str:
-    """``{"problem", "files": [...]}`` (DESIGN.md, a public interface)."""
-    document = {"problem": derivation.problem, "title": derivation.title,
+def json_document(derivation: Derivation | None, reports: list[FileReport], problem: str | None = None,
+                  title: str | None = None) -> str:
+    """``{"problem", "files": [...]}`` (DESIGN.md, a public interface); ``problem`` and ``title`` replace the
+    derivation's (a variants directory, whose files were graded against several problems)."""
+    document = {"problem": problem or derivation.problem,
+                "title": title if title is not None else derivation.title,
                 "files": [file_json(r) for r in reports]}
     # no indent: the C encoder, which keeps thousands of files fast
     return json.dumps(document, ensure_ascii=False) + "\n"

@@ -32,7 +32,7 @@ from solver.derivation.model import Derivation, Quantity, Step
 from solver.maths.evaluate import DECIMAL, compile_formula
 from solver.maths.numbers import NUMERIC, plain_decimal, round_half_up
 from solver.maths.symbolic_equality import symbolically_equal
-from solver.reading.answer_file import Entry
+from solver.reading.answer_file import STUDENT_KEY, Entry
 from solver.reading.written import Written, plain_number, read_scalar
 from solver.render import printing
 from solver.render.common import plain_equation, show
@@ -155,7 +155,7 @@ class CheckPlan:
                     groups[key].append(entry)
                 else:
                     groups[key] = [entry]
-            elif key not in self.given_keys:
+            elif key not in self.given_keys and key != STUDENT_KEY:
                 unknown.append(self._unknown(entry, len(unknown)))
         values = list(self.base)
         with localcontext(NUMERIC):

@@ -36,6 +36,9 @@ class FileReport:
     file: str
     results: list[Result] = field(default_factory=list)
     error: str | None = None
+    #: With ``check --variants``: whose file it is, and the variant it was graded against.
+    student: str | None = None
+    variant: str | None = None
 
     @property
     def score(self) -> int:
