@@ -1,10 +1,11 @@
 """A variant's self-test, run before it is written: does the checker grade its own answer key right?
 
 Three things must hold for the checker built from the variant's derivation: its exact answer to
-every step is ``correct``; each mistake variant of each step, written to the display precision as a
-student would, is marked ``wrong`` with a mistake named (unless at that precision it cannot be told
-from the right answer, when the checker rightly says nothing); and an unreadable value is
-``invalid``.  Every answer is an entry handed to the checker directly, not a file.
+every step is ``correct``; each mistake variant of each step, written as a careful student would
+(to the display precision, and to at least three significant figures), is marked ``wrong`` with a
+mistake named (unless at that precision it cannot be told from the right answer, when the checker
+rightly says nothing); and an unreadable value is ``invalid``.  Every answer is an entry handed to
+the checker directly, not a file.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from solver.render.common import plain_equation
 #: Significant digits of an irrational answer written as a decimal: far beyond any tolerance.
 EXACT_DIGITS = 40
 UNREADABLE = "2 +* 3"
+#: Significant figures a planted mistake is written to, at least (more when the display precision gives more).
+PLANTED_FIGURES = 3
 
 
 def self_test(derivation: Derivation) -> str | None:
@@ -114,4 +117,7 @@ def _mistaken_answer(plan: CheckPlan, step: Step, mistake: Mistake, formulas):
 
 
 def _written(number: Decimal, decimals: int) -> str:
+    """A number as a careful student writes it: to the display precision, and to at least three significant figures."""
+    if number:
+        decimals = max(decimals, PLANTED_FIGURES - 1 - number.adjusted())
     return plain_decimal(round_half_up(number, decimals))
