@@ -127,7 +127,7 @@ class Builder:
 
     # --- quantities ---------------------------------------------------------------------------
 
-    def given(self, key: str, notation: Notation, value: Cells) -> Quantity:
+    def given(self, key: str, notation: Notation, value: Cells, tags: Sequence[str] = ()) -> Quantity:
         """A value the problem states, exact."""
         matrix = as_matrix(value)
         shape = matrix.shape
@@ -135,7 +135,8 @@ class Builder:
         if any(v.has(sympy.Float) for v in matrix):
             raise TypeError(f"given {key} holds a binary float; givens must be exact")
         scalars = tuple(Scalar.of(v) for v in matrix)
-        quantity = Quantity(key, notation, self._whole_symbol(key, shape, cells), shape, cells, scalars)
+        quantity = Quantity(key, notation, self._whole_symbol(key, shape, cells), shape, cells, scalars,
+                            tags=tuple(tags))
         self._given_cells.update(cells)
         self._remember(quantity)
         self._open["givens"].append(quantity)

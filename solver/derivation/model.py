@@ -63,6 +63,8 @@ class Quantity:
     values: tuple[Scalar, ...]
     labels: tuple[str, ...] = ()
     equation_of: tuple[Notation, ...] = ()
+    #: What a variant with other numbers must keep true of it (the tags below).
+    tags: tuple[str, ...] = ()
 
     @property
     def is_set(self) -> bool:
@@ -139,10 +141,10 @@ Fragment = str | Math | Value
 Text = tuple[Fragment, ...]
 
 
-# --- what a step says about a good exercise -----------------------------------------------------
-# Tags a kind puts on its steps, saying what a variant of the problem with other numbers must keep
-# true of them to be a fair exercise by hand (``python -m solver variants``).  The rules they stand
-# for are the same for every kind; only the kind knows which of its steps they apply to.
+# --- what a quantity says about a good exercise -------------------------------------------------
+# Tags a kind puts on its quantities, saying what a variant of the problem with other numbers must
+# keep true of them to be a fair exercise by hand (``python -m solver variants``).  The rules they
+# stand for are the same for every kind; only the kind knows which of its quantities they apply to.
 
 #: Worked by hand: where its value is rational, it must be a short terminating decimal.
 HAND_WORKED = "hand_worked"
@@ -154,13 +156,22 @@ GRADIENT = "gradient"
 POSITIVE = "positive"
 #: One of several equally right answers (b when no α fixes it, α on a degenerate margin): never nice.
 ONE_OF_MANY = "one_of_many"
-#: ``distinct:<group>``: no two elements of the steps in the group equal at the display precision (softmax ties).
+#: A class (a sign) that must not be 0: a query point on the decision boundary gets none.
+CLASSIFIED = "classified"
+#: ``distinct:<group>``: no two elements of the quantities in the group equal at the display precision (softmax ties).
 DISTINCT = "distinct"
+#: ``different:<group>``: no two quantities in the group equal as a whole (two points at one place).
+DIFFERENT = "different"
 
 
 def distinct(group: str) -> str:
-    """The tag of a group of values that must differ from one another."""
+    """The tag of a group of values that must differ from one another, element by element."""
     return f"{DISTINCT}:{group}"
+
+
+def different(group: str) -> str:
+    """The tag of a group of quantities no two of which may be equal as a whole."""
+    return f"{DIFFERENT}:{group}"
 
 
 @dataclass(frozen=True)
@@ -171,8 +182,7 @@ class Step(Quantity):
     in full); the line of numbers then follows it.  ``relation`` is ``=`` or ``←`` (an update).
     ``symbolic`` gives, per cell, the value as an expression in the problem's free symbols (the
     logits z₁, z₂, … of a softmax problem), for problems derived symbolically before numbers are
-    put in; an answer written as a formula is compared with it.  ``tags`` (above) say what a
-    variant with other numbers must keep true of the step.
+    put in; an answer written as a formula is compared with it.
     """
 
     section: str = ""
@@ -183,7 +193,6 @@ class Step(Quantity):
     notes: tuple[Text, ...] = ()
     mistakes: tuple[Mistake, ...] = ()
     symbolic: tuple[sympy.Basic, ...] | None = None
-    tags: tuple[str, ...] = ()
 
     @property
     def shown_formula(self) -> sympy.Basic:

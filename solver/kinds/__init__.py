@@ -11,6 +11,7 @@ Imports maths, reading and the derivation model; never render, checking or the c
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from solver.derivation.model import Derivation
@@ -39,6 +40,11 @@ KINDS: dict[str, Kind] = {
         Kind("graph", "solver.kinds.graph", "graph-skip", "chain rule over every path of a computational graph"),
     )
 }
+
+
+def variant_proposal(kind: str) -> Callable | None:
+    """The kind's own construction of variants (``propose_variant`` in its module), if it has one."""
+    return getattr(importlib.import_module(KINDS[kind].module), "propose_variant", None)
 
 
 def build(doc: Doc, problem: str, decimals: int) -> Derivation:

@@ -368,12 +368,12 @@ class _Writer:
         dW_mistakes = [mistake(m.id, m.diagnosis, outer(sympy.Matrix(*delta.shape, m.cell_formulas))) for m in slips]
         if cells.shape == delta.shape:
             dW_mistakes.insert(0, mistake("missing_factor", NO_INPUT, cells_of(delta)))
-        # the gradients an update uses: a batch's are its means, tagged there
-        tags = [GRADIENT] if sample is None else []
         dW = self._backward(f"{prefix}dL_dW{layer}", self._grad_name(W.notation, sample), display, cells,
-                            dW_mistakes, tags)
+                            dW_mistakes)
+        # ∂L/∂b is each unit's error signal in the update (a batch's is its mean, tagged there): 0 means a
+        # dead unit; ∂L/∂W may be 0 where an input is, which is the problem's design, not a degenerate draw
         db = self._backward(f"{prefix}dL_db{layer}", self._grad_name(bias.notation, sample), delta.symbol,
-                            cells_of(delta), slips, tags)
+                            cells_of(delta), slips, [GRADIENT] if sample is None else [])
         return dW, db
 
     # one update --------------------------------------------------------------------------------
@@ -405,19 +405,19 @@ class _Writer:
         self.b.section(f"{title} · batch mean over {len(per_sample)} samples")
         n = len(per_sample)
 
-        def mean(key: str, notation: Notation, steps: list[Step], tags=(GRADIENT,)) -> Step:
+        def mean(key: str, notation: Notation, steps: list[Step], tags=()) -> Step:
             display = product_of([Rational(1, n), sum_of((s.symbol for s in steps))]) if n > 1 else steps[0].symbol
             total = sum((cells_of(s) for s in steps), sympy.zeros(*steps[0].shape))
             mistakes = [mistake("sum_instead_of_mean", SUM_NOT_MEAN, total)] if n > 1 else []
             return self.b.step(key, notation, display, total / n, mistakes=mistakes, tags=tags)
 
-        mean(f"s{k}.loss", name("L"), [fwd["loss"] for fwd, _ in per_sample], tags=())
+        mean(f"s{k}.loss", name("L"), [fwd["loss"] for fwd, _ in per_sample])
         grads = {}
         for layer in range(self.L, 0, -1):
             dW = mean(f"s{k}.dL_dW{layer}", self._grad_name(self._param_name("W", layer), None),
                       [g[layer][0] for _, g in per_sample])
             db = mean(f"s{k}.dL_db{layer}", self._grad_name(self._param_name("b", layer), None),
-                      [g[layer][1] for _, g in per_sample])
+                      [g[layer][1] for _, g in per_sample], tags=(GRADIENT,))
             grads[layer] = (dW, db)
         return grads
 

@@ -489,8 +489,9 @@ class _NetworkWriter:
                 missing = Mistake("missing_factor", f"The input the weight multiplies ({inputs[i].notation.text}) "
                                   "is missing from the chain rule.", (d.symbol,))
                 self.b.step(f"dL_d{w.key}", partial(name("L"), w.notation), product_of([d.symbol, inputs[i].symbol]),
-                            d.symbol * inputs[i].symbol, mistakes=[missing], tags=[GRADIENT])
+                            d.symbol * inputs[i].symbol, mistakes=[missing])
         for bias, d in zip(self.bias[l], dz):
+            # each unit's error signal: 0 means a unit that does not learn (∂L/∂w is 0 too where an input is)
             self.b.step(f"dL_d{bias.key}", partial(name("L"), bias.notation), d.symbol, d.symbol, tags=[GRADIENT])
 
 

@@ -12,7 +12,7 @@ import sympy
 from sympy import Rational, S
 
 from solver.derivation.builder import Builder
-from solver.derivation.model import ONE_OF_MANY, POSITIVE, Math, Quantity, Step, Value
+from solver.derivation.model import CLASSIFIED, ONE_OF_MANY, POSITIVE, Math, Quantity, Step, Value
 from solver.errors import InputError
 from solver.kinds import svm_mistakes as mistakes
 from solver.kinds.svm_problem import Point, Problem, fractions
@@ -159,7 +159,7 @@ class Writer:
         for query in self.p.queries:
             f = self.f[query.name]
             self.b.step(f"{self.prefix}class.{query.name}", self._of_point("class", query.name),
-                        sympy.sign(f.symbol, evaluate=False), sympy.sign(f.cells[0]))
+                        sympy.sign(f.symbol, evaluate=False), sympy.sign(f.cells[0]), tags=[CLASSIFIED])
             if f.values[0].approx == 0:
                 self.b.note(f"{query.name} lies on the decision boundary (f = 0): it gets neither class.")
 

@@ -6,7 +6,9 @@ allowed values: a list, or ``{ from, to, step }``, every value an exact, short d
 array varies each of its numbers independently over the same values.  Settings beside the paths:
 ``max_places`` (the places a hand-worked value may have, default 6), ``given_places`` (the places an
 allowed value may have, default 3), ``require`` (conditions on the solved quantities, kept as text
-until the problem is solved and its keys are known) and ``title`` (the variants' title).
+until the problem is solved and its keys are known), ``title`` (the variants' title) and
+``construct`` (let the problem's kind place the varied values itself, where it knows how: an SVM
+built around a chosen hyperplane).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from solver.errors import InputError
 from solver.maths.numbers import terminating_places
 from solver.reading.problem_file import Doc, FloatText, exact_number, key_text
 
-SETTINGS = ("max_places", "given_places", "require", "title")
+SETTINGS = ("max_places", "given_places", "require", "title", "construct")
 DEFAULT_MAX_PLACES = 6
 DEFAULT_GIVEN_PLACES = 3
 MAX_PATHS = 64
@@ -111,6 +113,7 @@ class VaryTable:
     given_places: int
     require: tuple[tuple[str, str], ...]  # (key path of the condition, its text)
     title: str | None
+    construct: bool = False
 
     @property
     def space(self) -> int:
@@ -130,6 +133,9 @@ def read_vary(doc: Doc) -> VaryTable:
     max_places = table.integer("max_places", DEFAULT_MAX_PLACES, minimum=0, maximum=12)
     given_places = table.integer("given_places", DEFAULT_GIVEN_PLACES, minimum=0, maximum=6)
     title = table.text("title", None)
+    construct = table.raw("construct", False)
+    if not isinstance(construct, bool):
+        raise table.error("expected true or false", "construct")
     require = _conditions(table)
     paths = [key for key in table.data if key not in SETTINGS]
     if not paths:
@@ -151,7 +157,7 @@ def read_vary(doc: Doc) -> VaryTable:
     _check_overlaps(table, cells)
     if len(cells) > MAX_CELLS:
         raise table.error(f"varies {len(cells)} numbers; the limit is {MAX_CELLS}")
-    return VaryTable(tuple(cells), max_places, given_places, require, title)
+    return VaryTable(tuple(cells), max_places, given_places, require, title, construct)
 
 
 def _conditions(table: Doc) -> tuple[tuple[str, str], ...]:

@@ -17,6 +17,8 @@ from fractions import Fraction
 import sympy
 
 from solver.derivation.model import (
+    CLASSIFIED,
+    DIFFERENT,
     DISTINCT,
     GRADIENT,
     HAND_WORKED,
@@ -24,8 +26,8 @@ from solver.derivation.model import (
     ONE_OF_MANY,
     POSITIVE,
     Derivation,
+    Quantity,
     Scalar,
-    Step,
 )
 from solver.errors import InputError
 from solver.maths.evaluate import DECIMAL, RATIONAL, NotRational, compile_formula
@@ -67,6 +69,8 @@ def hand_worked_rule(max_places: int) -> str:
 KINK_RULE = "a ReLU input at or within one display unit of 0"
 GRADIENT_RULE = "a gradient is 0 at the display precision"
 DISTINCT_RULE = "a tie: two softmax outputs equal at the display precision"
+DIFFERENT_RULE = "two points at the same place"
+CLASSIFIED_RULE = "a query point on the decision boundary (it gets no class)"
 POSITIVE_RULE = "a support vector with α = 0 (a point on the margin that the solution does not use)"
 ONE_OF_MANY_RULE = "an answer that is not unique (one of several equally right values)"
 
@@ -85,31 +89,34 @@ def read_requirements(conditions: Sequence[tuple[str, str]], derivation: Derivat
 
 def violation(derivation: Derivation, rules: Rules) -> Violation | None:
     """The first rule ``derivation`` breaks, or None when it is a nice exercise."""
-    unit = Decimal(1).scaleb(-derivation.decimals)
-    groups: dict[str, list[tuple[Step, Scalar]]] = {}
-    for step in derivation.steps:
-        if not step.tags:
+    decimals = derivation.decimals
+    unit = Decimal(1).scaleb(-decimals)
+    groups: dict[str, list[tuple[Quantity, tuple[Decimal, ...]]]] = {}
+    for quantity in derivation.quantities():
+        if not quantity.tags:
             continue
-        found = _tag_violation(step, rules.max_places, unit, derivation.decimals)
+        found = _tag_violation(quantity, rules.max_places, unit, decimals)
         if found is not None:
             return found
-        for tag in step.tags:
-            if tag.startswith(DISTINCT + ":"):
-                groups.setdefault(tag, []).extend((step, v) for v in step.values)
-    for members in groups.values():
-        shown: dict[Decimal, Step] = {}
-        for step, value in members:
-            rounded = round_half_up(value.approx, derivation.decimals)
-            if rounded in shown:
-                return Violation(DISTINCT_RULE, step.key)
-            shown[rounded] = step
+        shown = tuple(round_half_up(v.approx, decimals) for v in quantity.values)
+        for tag in quantity.tags:
+            if tag.startswith(DISTINCT + ":"):  # element by element
+                groups.setdefault(tag, []).extend((quantity, (v,)) for v in shown)
+            elif tag.startswith(DIFFERENT + ":"):  # whole quantities
+                groups.setdefault(tag, []).append((quantity, shown))
+    for tag, members in groups.items():
+        seen: set[tuple[Decimal, ...]] = set()
+        for quantity, value in members:
+            if value in seen:
+                return Violation(DISTINCT_RULE if tag.startswith(DISTINCT) else DIFFERENT_RULE, quantity.key)
+            seen.add(value)
     for requirement in rules.requirements:
         if not holds(requirement.condition, derivation):
             return Violation(f"{requirement.where}: {requirement.condition.text}", requirement.where)
     return None
 
 
-def _tag_violation(step: Step, max_places: int, unit: Decimal, decimals: int) -> Violation | None:
+def _tag_violation(step: Quantity, max_places: int, unit: Decimal, decimals: int) -> Violation | None:
     tags = step.tags
     if ONE_OF_MANY in tags:
         return Violation(ONE_OF_MANY_RULE, step.key)
@@ -124,6 +131,8 @@ def _tag_violation(step: Step, max_places: int, unit: Decimal, decimals: int) ->
             return Violation(GRADIENT_RULE, step.key)
         if POSITIVE in tags and not value.approx > 0:
             return Violation(POSITIVE_RULE, step.key)
+        if CLASSIFIED in tags and value.approx == 0:
+            return Violation(CLASSIFIED_RULE, step.key)
     return None
 
 

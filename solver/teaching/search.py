@@ -20,6 +20,7 @@ import sympy
 
 from solver.derivation.model import Derivation
 from solver.errors import InputError
+from solver import kinds
 from solver.kinds import catalog
 from solver.reading.problem_file import Doc, exact_number
 from solver.reading.vary_table import VaryTable, apply, decimal_text
@@ -50,6 +51,7 @@ class Search:
     accepted: list[Variant] = field(default_factory=list)
     solved: int = 0
     duplicates: int = 0
+    unplaced: int = 0  # constructions that found no place for every point
     rejected: Counter = field(default_factory=Counter)
     where: dict[str, Counter] = field(default_factory=dict)
     example: dict[str, str] = field(default_factory=dict)
@@ -106,10 +108,18 @@ def search(
     ids = variant_ids(count)
     title = table.title or doc.text("title")
     name = Path(source).stem
+    propose = _proposal(doc, table)
     draws = 0
     while len(found.accepted) < count and found.solved < budget and draws < DRAWS_PER_SOLVE * budget:
         draws += 1
-        values = tuple((cell.name, cell.values[rng.randrange(cell.values.size)]) for cell in table.cells)
+        if propose is None:
+            values = tuple((cell.name, cell.values[rng.randrange(cell.values.size)]) for cell in table.cells)
+        else:
+            proposed = propose(doc.data, table.cells, rng)
+            if proposed is None:
+                found.unplaced += 1
+                continue
+            values = tuple((cell.name, proposed[cell.path]) for cell in table.cells)
         print_ = fingerprint(values)
         if print_ in seen:
             found.duplicates += 1
@@ -135,6 +145,18 @@ def search(
         if progress is not None:
             progress(found)
     return found
+
+
+def _proposal(doc: Doc, table: VaryTable):
+    """The kind's construction of variants, when the table asks for it (``construct = true``)."""
+    if not table.construct:
+        return None
+    kind = doc.text("kind", choices=list(kinds.KINDS))
+    propose = kinds.variant_proposal(kind)
+    if propose is None:
+        raise InputError(f"construct = true, but {kind} problems have no construction: their variants are drawn "
+                         "from the allowed values, so remove construct", path="vary.construct")
+    return propose
 
 
 def _original_fingerprint(doc: Doc, table: VaryTable) -> str:

@@ -33,7 +33,7 @@ def self_test(derivation: Derivation) -> str | None:
     if key is not None:
         return key
     first = derivation.steps[0]
-    result = plan.check([Entry(first.key, first.key.lower(), None, UNREADABLE)], "self-test").results[0]
+    result = plan.check_alone(Entry(first.key, first.key.lower(), None, UNREADABLE))
     if result.verdict != "invalid":
         return f"an unreadable value for {first.key} was marked {result.verdict}, not invalid"
     for compiled in plan.by_key.values():
@@ -82,7 +82,7 @@ def _planted(plan: CheckPlan, step: Step, mistake: Mistake, formulas) -> str | N
     value = _mistaken_answer(plan, step, mistake, formulas)
     if value is None:
         return None
-    result = plan.check([Entry(step.key, step.key.lower(), None, value)], "self-test").results[0]
+    result = plan.check_alone(Entry(step.key, step.key.lower(), None, value))
     if result.verdict == "correct":
         return None  # at the written precision it is the right answer: nothing to name
     if result.verdict != "wrong" or result.mistake is None:
