@@ -9,10 +9,11 @@ problem, table, seed and count always give the same variants, in the same order.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import random
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,6 +92,39 @@ def variant_ids(count: int) -> list[str]:
     return [f"v{n:0{width}d}" for n in range(1, count + 1)]
 
 
+@dataclass(frozen=True)
+class Draw:
+    """One candidate: the varied values (name → value, in table order), their fingerprint, and the
+    draws skipped just before it (seen before, or nowhere to place a point)."""
+
+    values: tuple[tuple[str, sympy.Rational], ...]
+    fingerprint: str
+    duplicates: int
+    unplaced: int
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A draw judged: its problem document and derivation if it is nice, else the rejecting condition."""
+
+    document: dict | None = None
+    derivation: Derivation | None = None
+    condition: str = ""
+    key: str = ""
+    example: str = ""
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """What judging a draw needs."""
+
+    doc: Doc
+    table: VaryTable
+    rules: Rules
+    title: str
+    name: str
+
+
 def search(
     doc: Doc,
     source: str,
@@ -101,50 +135,79 @@ def search(
     budget: int,
     progress: Callable[[Search], None] | None = None,
 ) -> Search:
-    """Up to ``count`` nice, self-tested variants from at most ``budget`` solved draws."""
-    rng = random.Random(seed)
+    """Up to ``count`` nice, self-tested variants from at most ``budget`` solved draws, in the seed's order.
+
+    (Judging draws in parallel processes was tried and dropped: a derivation sent between processes
+    is rebuilt by sympy, which evaluates the formulas kept unevaluated for display, and the
+    derivation itself is the costly part, so there is nothing cheaper to send.)
+    """
+    problem = _Problem(doc, table, rules, table.title or doc.text("title"), Path(source).stem)
     found = Search()
-    seen = {_original_fingerprint(doc, table)}
     ids = variant_ids(count)
-    title = table.title or doc.text("title")
-    name = Path(source).stem
+    for draw in _draws(doc, table, random.Random(seed), budget):
+        verdict = judge(problem, draw)
+        found.duplicates += draw.duplicates
+        found.unplaced += draw.unplaced
+        found.solved += 1
+        if verdict.derivation is None:
+            found.reject(verdict.condition, verdict.key, verdict.example)
+        else:
+            found.accepted.append(_named(problem, draw, verdict, ids[len(found.accepted)]))
+        if progress is not None:
+            progress(found)
+        if len(found.accepted) == count:
+            break
+    return found
+
+
+def _draws(doc: Doc, table: VaryTable, rng: random.Random, budget: int) -> Iterator[Draw]:
+    """Distinct draws in the seed's order: at most ``budget``, and at most 20 attempts for each."""
     propose = _proposal(doc, table)
-    draws = 0
-    while len(found.accepted) < count and found.solved < budget and draws < DRAWS_PER_SOLVE * budget:
-        draws += 1
+    seen = {_original_fingerprint(doc, table)}
+    duplicates = unplaced = made = attempts = 0
+    while made < budget and attempts < DRAWS_PER_SOLVE * budget:
+        attempts += 1
         if propose is None:
             values = tuple((cell.name, cell.values[rng.randrange(cell.values.size)]) for cell in table.cells)
         else:
             proposed = propose(doc.data, table.cells, rng)
             if proposed is None:
-                found.unplaced += 1
+                unplaced += 1
                 continue
             values = tuple((cell.name, proposed[cell.path]) for cell in table.cells)
         print_ = fingerprint(values)
         if print_ in seen:
-            found.duplicates += 1
+            duplicates += 1
             continue
         seen.add(print_)
-        found.solved += 1
-        variant_id = ids[len(found.accepted)]
-        choice = {cell.path: value for cell, (_, value) in zip(table.cells, values)}
-        document = apply(doc.data, table, choice, f"{title} (variant {variant_id})")
-        try:
-            derivation = catalog.solve(Doc(document), f"{name}-{variant_id}")
-        except InputError as error:
-            found.reject(UNSOLVABLE, "", error.detail)
-        else:
-            broken = violation(derivation, rules)
-            failure = None if broken is not None else self_test(derivation)
-            if broken is not None:
-                found.reject(broken.condition, broken.key)
-            elif failure is not None:
-                found.reject(SELF_TEST, "", failure)
-            else:
-                found.accepted.append(Variant(variant_id, print_, values, document, derivation))
-        if progress is not None:
-            progress(found)
-    return found
+        made += 1
+        yield Draw(values, print_, duplicates, unplaced)
+        duplicates = unplaced = 0
+
+
+def judge(problem: _Problem, draw: Draw) -> Verdict:
+    """Solve one draw and judge it: nice by the rules, and passing its self-test."""
+    choice = {cell.path: value for cell, (_, value) in zip(problem.table.cells, draw.values)}
+    document = apply(problem.doc.data, problem.table, choice, problem.title)
+    try:
+        derivation = catalog.solve(Doc(document), problem.name)
+    except InputError as error:
+        return Verdict(condition=UNSOLVABLE, example=error.detail)
+    broken = violation(derivation, problem.rules)
+    if broken is not None:
+        return Verdict(condition=broken.condition, key=broken.key)
+    failure = self_test(derivation)
+    if failure is not None:
+        return Verdict(condition=SELF_TEST, example=failure)
+    return Verdict(document, derivation)
+
+
+def _named(problem: _Problem, draw: Draw, verdict: Verdict, variant_id: str) -> Variant:
+    """An accepted draw as variant ``variant_id``: its title and problem name say which variant it is."""
+    title = f"{problem.title} (variant {variant_id})"
+    document = {**verdict.document, "title": title}
+    derivation = dataclasses.replace(verdict.derivation, title=title, problem=f"{problem.name}-{variant_id}")
+    return Variant(variant_id, draw.fingerprint, draw.values, document, derivation)
 
 
 def _proposal(doc: Doc, table: VaryTable):
