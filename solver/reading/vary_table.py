@@ -208,8 +208,9 @@ def _values(raw: Any, given_places: int) -> Values:
 
 
 def _bound(doc: Doc, key: str, given_places: int) -> sympy.Rational:
+    raw = doc.raw(key)
     try:
-        return _short_decimal(doc.raw(key), given_places)
+        return _short_decimal(raw, given_places)
     except InputError as error:
         raise error.within(key) from None
 

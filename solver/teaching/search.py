@@ -162,7 +162,7 @@ def search(
 
 def _draws(doc: Doc, table: VaryTable, rng: random.Random, budget: int) -> Iterator[Draw]:
     """Distinct draws in the seed's order: at most ``budget``, and at most 20 attempts for each."""
-    propose = _proposal(doc, table)
+    propose = construction(doc, table)
     seen = {_original_fingerprint(doc, table)}
     duplicates = unplaced = made = attempts = 0
     while made < budget and attempts < DRAWS_PER_SOLVE * budget:
@@ -210,7 +210,7 @@ def _named(problem: _Problem, draw: Draw, verdict: Verdict, variant_id: str) -> 
     return Variant(variant_id, draw.fingerprint, draw.values, document, derivation)
 
 
-def _proposal(doc: Doc, table: VaryTable):
+def construction(doc: Doc, table: VaryTable):
     """The kind's construction of variants, when the table asks for it (``construct = true``)."""
     if not table.construct:
         return None

@@ -64,8 +64,6 @@ def write_variants(root: Path, variants: Sequence[Variant], fmt: str) -> None:
 
 def write_roster(root: Path, roster: Roster, assignment: str, ids: Sequence[str]) -> dict[str, int]:
     """``roster.csv``: the roster as given, with each student's variant; returns how many students each variant has."""
-    if VARIANT in roster.columns:
-        raise InputError(f"the roster already has a {VARIANT} column; give the class list without it")
     chosen = [variant_for(assignment, student, ids) for student in roster.students]
     _write(root / "roster.csv", csv_text((*roster.columns, VARIANT),
                                          [(*row, v) for row, v in zip(roster.rows, chosen)]))

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from solver.errors import InputError
 from solver.kinds import catalog
-from solver.reading.roster import Roster, read_roster
+from solver.reading.roster import VARIANT, Roster, read_roster
 from solver.reading.vary_table import VaryTable, read_vary
 from solver.teaching import variant_files
 from solver.teaching.niceness import Rules, read_requirements
-from solver.teaching.search import Search, search
+from solver.teaching.search import Search, construction, search
 
 #: Solved draws allowed per variant asked for, unless ``--budget`` says otherwise.
 DRAWS_PER_VARIANT = 50
@@ -31,7 +31,11 @@ def run_variants(args: argparse.Namespace) -> int:
         rules = Rules(table.max_places, read_requirements(table.require, original))
     except InputError as error:
         raise error.in_source(source) from None
-    roster = read_roster(Path(args.roster), args.roster) if args.roster else None
+    try:
+        construction(doc, table)
+    except InputError as error:
+        raise error.in_source(source) from None
+    roster = _read_roster(args.roster) if args.roster else None
     _check_room(table, args.count, source)
     _check_output(args.output)
     budget = args.budget or max(MIN_BUDGET, DRAWS_PER_VARIANT * args.count)
@@ -50,6 +54,13 @@ def run_variants(args: argparse.Namespace) -> int:
         counts = variant_files.write_roster(root, roster, assignment, [v.id for v in found.accepted])
     _summary(source, args, found, roster, counts, time.perf_counter() - started)
     return 0
+
+
+def _read_roster(path: str) -> Roster:
+    roster = read_roster(Path(path), path)
+    if VARIANT in roster.columns:
+        raise InputError(f"already has a {VARIANT} column; give the class list without it", source=path, line=1)
+    return roster
 
 
 def _check_room(table: VaryTable, count: int, source: str) -> None:
