@@ -143,3 +143,16 @@ def test_every_builtin_problem_reads_back_as_written():
     for path in sorted(catalog.problems_dir().glob("*.toml")):
         document = tomllib.loads(path.read_text("utf-8"), parse_float=FloatText)
         assert tomllib.loads(dumps(document), parse_float=FloatText) == document, path.name
+
+
+def test_the_readme_vary_table_reads_and_its_conditions_hold_for_the_original():
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    block = readme.split("### Which givens vary")[1].split("```toml\n")[1].split("```")[0]
+    base = (catalog.problems_dir() / "relu-111-sgd.toml").read_text("utf-8").split("\n# Variants")[0]
+    doc = Doc(parse_toml((base + "\n" + block).encode(), "README"))
+    table = read_vary(doc)
+    assert [c.name for c in table.cells] == ["initial.W1", "initial.b1"] and table.space == 11 * 3
+    derivation = catalog.load("relu-111-sgd")  # z₁ = 1, ∂L/∂w₁ = (1 − 3)·1·1·1 = −2
+    assert all(holds(r.condition, derivation) for r in read_requirements(table.require, derivation))
