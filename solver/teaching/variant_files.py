@@ -31,8 +31,8 @@ def variant_for(assignment: str, student: str, ids: Sequence[str]) -> str:
     return ids[int.from_bytes(digest[:8], "big") % len(ids)]
 
 
-def prepare(directory: str) -> Path:
-    """The output directory, created if need be; one that already holds files is refused, never written over."""
+def check_room(directory: str) -> None:
+    """Refuse an output directory that already holds files (variants never write over anything)."""
     root = Path(directory)
     if root.exists():
         if not root.is_dir():
@@ -40,6 +40,12 @@ def prepare(directory: str) -> Path:
         if any(root.iterdir()):
             raise InputError("is not empty; variants are written to a new or empty directory, never over files",
                              source=directory)
+
+
+def prepare(directory: str) -> Path:
+    """The output directory, created if need be; one that already holds files is refused, never written over."""
+    check_room(directory)
+    root = Path(directory)
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as error:

@@ -36,8 +36,8 @@ def run_variants(args: argparse.Namespace) -> int:
     except InputError as error:
         raise error.in_source(source) from None
     roster = _read_roster(args.roster) if args.roster else None
-    _check_room(table, args.count, source)
-    _check_output(args.output)
+    _check_space(table, args.count, source)
+    variant_files.check_room(args.output)
     budget = args.budget or max(MIN_BUDGET, DRAWS_PER_VARIANT * args.count)
     started = time.perf_counter()
     found = _search(doc, source, table, rules, args, budget)
@@ -63,17 +63,11 @@ def _read_roster(path: str) -> Roster:
     return roster
 
 
-def _check_room(table: VaryTable, count: int, source: str) -> None:
+def _check_space(table: VaryTable, count: int, source: str) -> None:
     """Refuse at once a count the table cannot give, whatever the budget."""
     if table.space - 1 < count:
         raise InputError(f"the [vary] table allows only {table.space} different problems (one of them the "
                          f"original); {count} variants cannot be drawn from it", source=source, path="vary")
-
-
-def _check_output(directory: str) -> None:
-    root = Path(directory)
-    if root.exists() and (not root.is_dir() or any(root.iterdir())):
-        variant_files.prepare(directory)  # raises the error that says why
 
 
 def _search(doc, source: str, table: VaryTable, rules: Rules, args: argparse.Namespace, budget: int) -> Search:
@@ -96,8 +90,10 @@ def _summary(source: str, args, found: Search, roster: Roster | None, counts, se
     console = Console(file=sys.stdout, highlight=False)
     console.print(Text(f"{len(found.accepted)} variants of {source} in {args.output} ({args.format}, seed "
                        f"{args.seed}), {seconds:.1f} s"), soft_wrap=True)
+    unplaced = f"; constructions with no place for every point: {found.unplaced}" if found.unplaced else ""
     console.print(Text(f"Draws solved: {found.solved}, accepted: {len(found.accepted)} "
-                       f"({found.acceptance:.0%}); duplicates skipped: {found.duplicates}"), soft_wrap=True)
+                       f"({found.acceptance:.0%}); duplicates skipped: {found.duplicates}{unplaced}"),
+                  soft_wrap=True)
     if found.rejected:
         table = Table(title="Why draws were rejected", title_justify="left")
         table.add_column("Draws", justify="right")
