@@ -95,8 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("answers", nargs="*", metavar="ANSWERS", help="answer files (TOML)")
     check.add_argument("--variants", metavar="DIR",
                        help="grade each file against its student's variant in DIR (written by `variants --roster`)")
-    check.add_argument("--format", choices=("terminal", "json"), default="terminal",
-                       help="output format (default: terminal)")
+    check.add_argument("--format", choices=("terminal", "json", "csv"), default="terminal",
+                       help="output format (default: terminal); csv: a row per file, for a spreadsheet")
     check.add_argument("--decimals", type=_decimals, default=None, metavar="N",
                        help="display precision of the problem, used in the tolerance (default: the problem's, else 4)")
     check.add_argument("--rtol", type=_fraction, default=None, metavar="R",
@@ -112,6 +112,18 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--memory-limit", type=_count, default=1024, metavar="MB",
                        help="memory one answer file may use, in MB (default 1024)")
     check.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+
+    gradescope = commands.add_parser("gradescope", help="build a Gradescope autograder for a problem",
+                                     parents=[common])
+    gradescope.add_argument("problem", metavar="PROBLEM", help="built-in name or TOML file")
+    gradescope.add_argument("-o", "--output", metavar="ZIP", help="write the autograder zip to ZIP")
+    gradescope.add_argument("--bundle", action="store_true",
+                            help="ship this package in the zip, as a wheel, instead of installing it from the package index")
+    gradescope.add_argument("--submission", metavar="DIR",
+                            help="instead: grade the answer file in DIR (what run_autograder does)")
+    gradescope.add_argument("--results", metavar="FILE", default="results.json",
+                            help="with --submission: where results.json goes (default: results.json)")
+    gradescope.set_defaults(decimals=None, rtol=None, atol=None, jobs=1, time_limit=10.0, memory_limit=1024)
     _add_variants_parser(commands, common)
     return parser
 
@@ -189,11 +201,23 @@ def cmd_check(args: argparse.Namespace) -> int:
     return run_check(args)
 
 
+def cmd_gradescope(args: argparse.Namespace) -> int:
+    from solver.checking import autograder
+
+    if args.submission is not None:
+        return autograder.grade_submission(args)
+    if args.output is None:
+        raise InputError("give the zip to write with -o, e.g. -o autograder.zip")
+    autograder.write_autograder(args.problem, args.output, args.bundle)
+    return EXIT_OK
+
+
 _COMMANDS = {
     "list": cmd_list,
     "solve": cmd_solve,
     "template": cmd_template,
     "check": cmd_check,
+    "gradescope": cmd_gradescope,
     "variants": cmd_variants,
     **{k: cmd_solve for k in KINDS},
 }

@@ -10,6 +10,7 @@ import sys
 from solver.checking import check_report
 from solver.checking.batch import BatchOptions, grade_files
 from solver.checking.checker import CheckPlan
+from solver.checking.grading import GradedFile, Grader, summarise
 from solver.checking.results import FileReport
 from solver.checking.sandbox import Limits
 from solver.checking.tolerance import Tolerance
@@ -19,6 +20,7 @@ from solver.kinds import catalog
 from solver.render.output import output_stream, write_text
 
 EXIT_OK, EXIT_WRONG, EXIT_BAD_INPUT = 0, 1, 2
+FORMATS = ("terminal", "json", "csv")
 
 
 def build_plan(args: argparse.Namespace, problem: str | None = None) -> CheckPlan:
@@ -36,7 +38,9 @@ def grade_all(plan: CheckPlan, paths: list[str], options: BatchOptions, show_pro
     from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True, console=Console(file=sys.stderr)) as progress:
+    from solver.checking.progress import columns
+
+    with Progress(*columns(), transient=True, console=Console(file=sys.stderr)) as progress:
         task = progress.add_task("Checking", total=len(paths))
         return grade_files(plan, paths, options, lambda n: progress.advance(task, n))
 
@@ -57,23 +61,27 @@ def run_check(args: argparse.Namespace) -> int:
     if args.variants:
         found = grade_by_variant(args.variants, answers, lambda problem: build_plan(args, problem),
                                  lambda plan, paths: grade_all(plan, paths, options, show_progress))
-        reports = found.reports
-        graded = next((r.variant for r in reports if r.variant), None)
-        plan = found.plans.get(graded)
-        heading = (found.title or "Variants", args.variants)
+        reports, heading = found.reports, (found.title, args.variants)
+        graders = {variant: Grader(plan) for variant, plan in found.plans.items()}
+        graded = [graders[r.variant or found.fallback].grade(r) for r in reports]
+        plan = found.plans[reports[0].variant or found.fallback]
     else:
         plan = build_plan(args)
         reports = grade_all(plan, answers, options, show_progress)
         heading = (plan.derivation.title, plan.derivation.problem)
+        grader = Grader(plan)
+        graded = [grader.grade(report) for report in reports]
+    if args.gradescope:
+        from solver.checking.gradescope import gradescope_results
+
+        results = gradescope_results(plan.derivation, graded[0])
+        write_text(args.gradescope, json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     unreadable = [r for r in reports if r.error is not None]
     if not several and unreadable:
         raise InputError(unreadable[0].error, source=unreadable[0].file)
     for report in unreadable:
         sys.stderr.write(f"solver: error: {report.file}: {report.error}\n")
-    _write_output(args, plan, reports, several, heading)
-    if args.gradescope:
-        write_text(args.gradescope, json.dumps(check_report.gradescope_results(plan.derivation, reports[0]),
-                                                ensure_ascii=False, indent=2) + "\n")
+    _write_output(args, plan, graded, several, heading)
     if unreadable:
         return EXIT_BAD_INPUT
     return EXIT_OK if all(r.all_accepted for r in reports) else EXIT_WRONG
@@ -88,22 +96,25 @@ def _answer_files(args: argparse.Namespace) -> list[str]:
     return list(args.answers)
 
 
-def _write_output(args, plan: CheckPlan | None, reports: list[FileReport], several: bool,
-                  heading: tuple[str, str]) -> None:
+def _write_output(args, plan: CheckPlan, graded: list[GradedFile], several: bool, heading: tuple[str, str]) -> None:
     title, problem = heading
     if args.format == "json":
-        write_text(args.output, check_report.json_document(plan.derivation if plan else None, reports,
-                                                           problem, title))
+        write_text(args.output, check_report.json_document(plan.derivation, graded, problem, title))
         return
-    from rich.console import Console
+    if args.format == "csv":
+        from solver.checking.csv_report import csv_document
+
+        write_text(args.output, csv_document(plan.derivation.scheme, graded))
+        return
     from rich.text import Text
 
+    parts = [Text.assemble((title, "bold"), (f" ({problem})", "dim"))]
+    if not several or args.details:
+        for file in graded:
+            if file.error is None:
+                parts += [check_report.file_table(file), Text("")]
+    if several:
+        parts += [check_report.summary_table(graded), check_report.class_summary(summarise(graded))]
     with output_stream(args.output) as stream:
-        console = Console(file=stream, highlight=False)
-        console.print(Text.assemble((title, "bold"), " ", (f"({problem})", "dim")))
-        if not several or args.details:
-            for report in reports:
-                if report.error is None:
-                    console.print(check_report.file_table(report))
-        if several:
-            console.print(check_report.summary_table(reports))
+        check_report.print_renderables(stream, parts)
+

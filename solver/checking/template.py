@@ -1,42 +1,102 @@
-"""The answer file a student fills in: every step's key, grouped by section, values blank."""
+"""The answer file a student fills in: every asked key, grouped by section, values blank, each with
+a comment saying what it is; the header's examples are made from the problem's own keys."""
 
 from __future__ import annotations
 
 import json
 
-from solver.derivation.model import Derivation
-
-HEADER = """\
-# Answer file for {problem}: {title}
-# Write each value you computed after its key. A key left blank ("") is marked invalid (no answer);
-# delete the keys you were not asked for.
-# Values may be numbers (1.0583), text holding fractions or expressions ("1/3", "0.02 - 0.01*(-1.9164)"),
-# and arrays for vectors and matrices ([1, 2] or [[1, 2], [3, 4]]); one element may be given as s1.W1[1,2].
-"""
+from solver.checking.grading import score_text
+from solver.checking.key_descriptions import describe_keys
+from solver.derivation.model import Derivation, Step
 
 
 def answer_template(derivation: Derivation) -> str:
-    """TOML text with every key of the derivation and an empty value."""
-    lines = [HEADER.format(problem=derivation.problem, title=derivation.title.replace("\n", " "))]
+    """TOML text with every asked key of the derivation and an empty value."""
+    scheme = derivation.scheme
+    asked = {key: points for key, points in zip(scheme.keys, scheme.points)}
+    steps = [step for step in derivation.steps if step.key in asked]
+    lines = _header(derivation, steps, asked)
+    names = describe_keys(derivation)
     for section in derivation.sections:
-        if not section.steps:
+        chosen = [step for step in section.steps if step.key in asked]
+        if not chosen:
             continue
-        lines.append(f"# {section.title}")
-        for step in section.steps:
-            lines.append(f"{_key(step.key)} = \"\"{_hint(step)}")
+        lines.append(f"# {_one_line(section.title)}")
+        width = max(len(_key(step.key)) for step in chosen)
+        for step in chosen:
+            entry = f'{_key(step.key)} = ""'.ljust(width + 5)
+            comment = _one_line(names[step.key]) + _hint(step)
+            if scheme.chosen and asked[step.key] != 1:
+                comment += f" ({score_text(asked[step.key])} points)"
+            lines.append(f"{entry}  # {comment}")
         lines.append("")
     return "\n".join(lines)
 
 
-def _hint(step) -> str:
-    """A comment saying what shape of answer the key takes, where a plain number will not do."""
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _header(derivation: Derivation, steps: list[Step], asked: dict) -> list[str]:
+    scheme = derivation.scheme
+    lines = [
+        f"# Answer file for {derivation.problem}: {_one_line(derivation.title)}",
+        "# Write each value you computed after its key, in place of \"\"; a key left blank counts as not answered.",
+        "# For example:",
+    ]
+    lines.extend(_examples(steps))
+    if any(s.symbolic is not None for s in steps):
+        lines.append("# A value may also be a formula in the problem's names; it is checked as a formula.")
+    if scheme.chosen:
+        lines.append(f"# {len(scheme.keys)} keys are asked, {score_text(scheme.max_score)} points in all.")
+    lines.append("")
+    return lines
+
+
+def _examples(steps: list[Step]) -> list[str]:
+    """One example line per form of answer the asked keys take, made from their own keys."""
+    examples = []
+    scalar = next((s for s in steps if s.is_scalar and not s.is_set and not s.is_equation), None)
+    if scalar is not None:
+        examples.append((f"{_key(scalar.key)} = 0.25", "a number; or \"1/3\", or \"0.02 - 0.01*1.5\""))
+    array = next((s for s in steps if not s.is_scalar and not s.is_set and not s.is_equation), None)
+    if array is not None:
+        rows, cols = array.shape
+        examples.append((f"{_key(array.key)} = {_placeholder(array)}",
+                         f"all {rows * cols} values" if 1 in (rows, cols) else f"{rows} rows of {cols}"))
+        index = "[1,2]" if rows > 1 and cols > 1 else "[2]"
+        examples.append((f"\"{array.key}{index}\" = 0.25", "one element, counted from 1"))
+    named = next((s for s in steps if s.is_set), None)
+    if named is not None:
+        example = ", ".join(json.dumps(label) for label in named.labels[:2])
+        examples.append((f"{_key(named.key)} = [{example}]", "a list of names"))
+    equation = next((s for s in steps if s.is_equation), None)
+    if equation is not None:
+        variables = [n.plain for n in equation.equation_of]
+        examples.append((f"{_key(equation.key)} = \"{' + '.join(variables)} - 1 = 0\"", "an equation, at any scale"))
+    width = max((len(code) for code, _ in examples), default=0)
+    return [f"#   {code.ljust(width)}   ({why})" for code, why in examples]
+
+
+def _placeholder(step: Step) -> str:
+    """An array of the step's shape with made-up numbers: ``[1, 2]`` or ``[[1, 2], [3, 4]]``."""
+    rows, cols = step.shape
+    numbers = [str(i + 1) for i in range(rows * cols)]
+    if rows == 1 or cols == 1:
+        return "[" + ", ".join(numbers) + "]"
+    return "[" + ", ".join("[" + ", ".join(numbers[r * cols:(r + 1) * cols]) + "]" for r in range(rows)) + "]"
+
+
+def _hint(step: Step) -> str:
+    """What shape of answer the key takes, where a plain number will not do."""
     if step.is_set:
-        example = ", ".join(json.dumps(label) for label in step.labels[:2])
-        return f"  # a list of names, e.g. [{example}]"
+        return "; a list of names"
     if step.is_equation:
-        variables = ", ".join(n.plain for n in step.equation_of)
-        return f'  # an equation in {variables}, e.g. "{step.equation_of[0].plain} - 1 = 0"'
-    return "" if step.is_scalar else f"  # {step.shape[0]}×{step.shape[1]}"
+        return "; an equation in " + ", ".join(n.plain for n in step.equation_of)
+    if step.is_scalar:
+        return ""
+    rows, cols = step.shape
+    return f"; {rows * cols} values" if 1 in (rows, cols) else f"; a {rows}×{cols} matrix"
 
 
 def _key(key: str) -> str:

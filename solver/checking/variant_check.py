@@ -24,11 +24,13 @@ _VARIANT_SUFFIX = re.compile(r"\s*\(variant [A-Za-z0-9_-]+\)\Z")
 
 @dataclass(frozen=True)
 class VariantReports:
-    """Every file's report (with its student and variant), and the plan each variant was graded with."""
+    """Every file's report (with its student and variant), the plan each variant was graded with, and the
+    variant whose plan stands in for a file with no variant (its student is not on the roster)."""
 
     reports: list[FileReport]
     plans: dict[str, CheckPlan]
     title: str
+    fallback: str
 
 
 def student_of(path: str) -> str:
@@ -69,8 +71,11 @@ def grade_by_variant(
         for i, report in zip(indices, grade(plans[variant], [paths[i] for i in indices])):
             report.student, report.variant = students[i], variant
             reports[i] = report
-    title = next((_VARIANT_SUFFIX.sub("", p.derivation.title) for p in plans.values()), "")
-    return VariantReports([r for r in reports if r is not None], plans, title)
+    fallback = next(iter(plans), None) or min(assignment.variant_of.values())
+    if fallback not in plans:
+        plans[fallback] = plan_for(str(assignment.directory / fallback / "problem.toml"))
+    title = _VARIANT_SUFFIX.sub("", plans[fallback].derivation.title)
+    return VariantReports([r for r in reports if r is not None], plans, title, fallback)
 
 
 def _not_on_roster(student: str, assignment: Assignment) -> str:

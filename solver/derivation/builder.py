@@ -98,10 +98,11 @@ class Builder:
 
     # --- sections ---------------------------------------------------------------------------
 
-    def section(self, title: str) -> None:
-        """Start a new section; later givens, steps, notes and tables go into it."""
+    def section(self, title: str, context: str = "") -> None:
+        """Start a new section; later givens, steps, notes and tables go into it.  ``context`` places
+        its steps when read on their own (``in update 2``)."""
         self._close()
-        self._open = {"title": title, "givens": [], "steps": [], "notes": [], "tables": []}
+        self._open = {"title": title, "givens": [], "steps": [], "notes": [], "tables": [], "context": context}
 
     def tag_following(self, *tags: str) -> None:
         """Tag every step from here on (until called again) with ``tags``: the first update is worked by hand."""
@@ -121,7 +122,8 @@ class Builder:
         if self._open is not None:
             o = self._open
             self._sections.append(
-                Section(o["title"], tuple(o["givens"]), tuple(o["steps"]), tuple(o["notes"]), tuple(o["tables"]))
+                Section(o["title"], tuple(o["givens"]), tuple(o["steps"]), tuple(o["notes"]), tuple(o["tables"]),
+                        o["context"])
             )
             self._open = None
 

@@ -15,6 +15,7 @@ from functools import cached_property
 
 import sympy
 
+from solver.derivation.grading_scheme import GradingScheme, every_key
 from solver.maths.evaluate import evaluate_decimal
 from solver.maths.notation import Notation
 from solver.maths.numbers import decimal_of_rational
@@ -211,13 +212,18 @@ class Table:
 
 @dataclass(frozen=True)
 class Section:
-    """A titled group of steps, with the givens it introduces, notes and tables."""
+    """A titled group of steps, with the givens it introduces, notes and tables.
+
+    ``context`` says, in a few words, where its steps belong when they are read out of the
+    derivation (``in update 2``): a template's line for ∂L/∂w₁ becomes "∂L/∂w₁ in update 2".
+    """
 
     title: str
     givens: tuple[Quantity, ...] = ()
     steps: tuple[Step, ...] = ()
     notes: tuple[Text, ...] = ()
     tables: tuple[Table, ...] = ()
+    context: str = ""
 
 
 @dataclass(frozen=True)
@@ -235,6 +241,13 @@ class Derivation:
     atol: Decimal | None = None
     #: Printed names of display-only symbols (a generic pᵢ or δᵢⱼ in a note), which belong to no quantity.
     display_names: tuple[tuple[sympy.Symbol, Notation], ...] = ()
+    #: What the problem asks for and what each answer is worth (its ``[grading]`` table); None: every key, 1 point.
+    grading: GradingScheme | None = None
+
+    @cached_property
+    def scheme(self) -> GradingScheme:
+        """The grading scheme in force: the problem's own, else every step key at one point."""
+        return self.grading if self.grading is not None else every_key(tuple(s.key for s in self.steps))
 
     @cached_property
     def steps(self) -> tuple[Step, ...]:

@@ -18,7 +18,7 @@ from solver.derivation.model import Derivation
 from solver.reading.problem_file import Doc
 
 #: Top-level keys every problem file may have, whatever its kind.
-COMMON_KEYS = ("kind", "title", "decimals", "tolerance", "vary")
+COMMON_KEYS = ("kind", "title", "decimals", "tolerance", "grading", "vary")
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ KINDS: dict[str, Kind] = {
         Kind("svm", "solver.kinds.svm", "svm-given-hyperplane", "maximum-margin hyperplanes, margins and classes"),
         Kind("softmax", "solver.kinds.softmax", "softmax-ce", "softmax and cross-entropy gradients"),
         Kind("graph", "solver.kinds.graph", "graph-skip", "chain rule over every path of a computational graph"),
+        Kind("kernel", "solver.kinds.kernel", "kernel-rings", "feature maps, Gram matrices, kernel SVMs"),
+        Kind("network", "solver.kinds.network", "network-tent", "verify a hand-built network against its target"),
     )
 }
 

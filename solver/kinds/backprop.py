@@ -387,11 +387,12 @@ class _Writer:
             prefix = f"s{k}.sample{j}." if in_batch else f"s{k}."
             sample = j if in_batch else None
             where = f" · sample {j} of {len(batch)}" if in_batch else ""
-            self.b.section(f"{title}{where} · forward pass")
+            context = f"in update {k}" + (f", sample {j}" if in_batch else "")
+            self.b.section(f"{title}{where} · forward pass", context)
             x = self.b.given(f"{prefix}x", self._name("x", sample=sample), x_value)
             y = self.b.given(f"{prefix}y", self._name("y", sample=sample), y_value)
             fwd = self.forward(prefix, x, y, sample, params)
-            self.b.section(f"{title}{where} · backward pass")
+            self.b.section(f"{title}{where} · backward pass", context)
             self.expansions = {}
             per_sample.append((fwd, self.backward(prefix, x, y, sample, params, fwd)))
 
@@ -402,7 +403,7 @@ class _Writer:
         return self._apply(k, title, grads, params, eta)
 
     def _batch_mean(self, k: int, title: str, per_sample) -> dict:
-        self.b.section(f"{title} · batch mean over {len(per_sample)} samples")
+        self.b.section(f"{title} · batch mean over {len(per_sample)} samples", f"in update {k}, the batch mean")
         n = len(per_sample)
 
         def mean(key: str, notation: Notation, steps: list[Step], tags=()) -> Step:
@@ -422,7 +423,7 @@ class _Writer:
         return grads
 
     def _apply(self, k: int, title: str, grads: dict, params: dict, eta: Quantity) -> dict:
-        self.b.section(f"{title} · parameter update")
+        self.b.section(f"{title} · parameter update", f"after update {k}")
         new_params, rows = {}, []
         every_gradient = [g for layer in range(1, self.L + 1) for g in grads[layer]]
         rate = eta.cells[0]

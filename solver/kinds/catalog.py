@@ -10,6 +10,7 @@ from pathlib import Path
 
 from solver import kinds
 from solver.derivation.model import Derivation
+from solver.kinds.grading_table import read_grading
 from solver.errors import InputError
 from solver.maths.numbers import decimal_of_rational
 from solver.reading.problem_file import Doc, parse_toml, read_toml
@@ -73,9 +74,12 @@ def solve(doc: Doc, source: str) -> Derivation:
         decimals = doc.integer("decimals", DEFAULT_DECIMALS, minimum=0, maximum=MAX_DECIMALS)
         rtol, atol = _tolerance(doc)
         derivation = kinds.build(doc, Path(source).stem, decimals)
+        grading = read_grading(doc, tuple(step.key for step in derivation.steps))
     except InputError as error:
         raise error.in_source(source) from None
-    return dataclasses.replace(derivation, rtol=rtol, atol=atol) if rtol or atol else derivation
+    if rtol or atol or grading:
+        return dataclasses.replace(derivation, rtol=rtol, atol=atol, grading=grading)
+    return derivation
 
 
 def _tolerance(doc: Doc) -> tuple[Decimal | None, Decimal | None]:

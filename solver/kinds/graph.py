@@ -278,7 +278,7 @@ class _Writer:
         position = {name: i for i, name in enumerate(self.quantities)}
         pairs = {(path[i], path[i + 1]) for path in all_paths for i in range(len(path) - 1)}
         calculus = Calculus(self.env)
-        self.b.section("Local derivatives, one per edge")
+        self.b.section("Local derivatives, one per edge", "(local, along its edge)")
         steps = {}
         for child, parent in sorted(pairs, key=lambda e: (position[e[0]], position[e[1]])):
             steps[(child, parent)] = self._edge(calculus, child, parent)

@@ -355,12 +355,12 @@ def build_logits(doc: Doc, problem: str, decimals: int) -> Derivation:
     _jacobian_notes(g)
     b.section("The Jacobian at these logits")
     jac = _jacobian(b, p)
-    b.section("∂L/∂z through the Jacobian")
+    b.section("∂L/∂z through the Jacobian", "through the Jacobian")
     routes = _through_jacobian(b, p, y, jac)
     one = sum(problem_data.y) == 1
     b.section("Simplifying ∂L/∂z, in general")
     _shortcut_note(g, one)
-    b.section("∂L/∂z simplified: p − y" if one else "∂L/∂z simplified: p·Σy − y")
+    b.section("∂L/∂z simplified: p − y" if one else "∂L/∂z simplified: p·Σy − y", "simplified")
     shortcut = logit_gradients(b, p, y, lambda k: f"dL_dz{k}", lambda k: partial(name("L"), name("z", k)))
     _agreement(b, routes, shortcut)
     description = (f"Softmax over K = {classes} logits and the cross-entropy loss L = −Σ yₖ log pₖ; "

@@ -193,11 +193,11 @@ class Writer:
         """The whole derivation of the optimal hyperplane: KKT system, w and b, certificate, classes."""
         self._numeric_section(optimum)
         self._kkt_section(optimum)
-        self.b.section(self._title("The hyperplane"))
+        self._section("The hyperplane")
         w, b = self._w_and_b(optimum)
         _, margin = self.norm_margin_width(w)
         plane = self.hyperplane(w, b)
-        self.b.section(self._title("Certificate of optimality"))
+        self._section("Certificate of optimality")
         self.decision_values(w, b, self.p.points)
         self._certificate(optimum)
         if self.p.queries and not self.prefix:
@@ -205,6 +205,11 @@ class Writer:
             self.decision_values(w, b, self.p.queries)
             self.classify()
         return {"w": w, "b": b, "margin": margin, "hyperplane": plane}
+
+    def _section(self, title: str) -> None:
+        """Start a section; beside a given hyperplane, its steps are read as the optimal one's."""
+        context = f"of the {'maximum' if self.C is None else 'soft'}-margin hyperplane" if self.prefix else ""
+        self.b.section(self._title(title), context)
 
     def _title(self, title: str) -> str:
         """A section title; beside a given hyperplane, marked as the optimal one's."""
@@ -214,7 +219,7 @@ class Writer:
 
     def _numeric_section(self, optimum: Optimum) -> None:
         numeric = optimum.numeric
-        self.b.section(self._title("Numerical optimum (cvxpy)"))
+        self._section("Numerical optimum (cvxpy)")
         problem = ("½‖w‖² subject to yᵢ(w·xᵢ + b) ≥ 1" if self.C is None
                    else "½‖w‖² + C·Σξᵢ subject to yᵢ(w·xᵢ + b) ≥ 1 − ξᵢ, ξᵢ ≥ 0")
         if numeric.solved:
@@ -234,7 +239,7 @@ class Writer:
         solved = [points[i] for i in optimum.solved]
         bounded = [points[i] for i in optimum.bounded]
         names = lambda ps: "{" + ", ".join(p.name for p in ps) + "}"
-        self.b.section(self._title("KKT system on the support vectors"))
+        self._section("KKT system on the support vectors")
         unknowns = [sympy.Symbol(f"{self.prefix}alpha.{p.name}") for p in solved] + [sympy.Symbol(f"{self.prefix}b")]
         X = [list(self.x[p.name].cells) for p in points]
         Y = [self.y[p.name].cells[0] for p in points]
@@ -252,7 +257,7 @@ class Writer:
         else:
             self.b.note(f"Every α is 0 or C (C for {names(bounded)}): no point is free, so the KKT conditions "
                         "fix α without a linear system, and b only to an interval.")
-        self.b.section(self._title("The dual variables α"))
+        self._section("The dual variables α")
         n = len(solved) + 1
         flat = [entry for row in rows for entry in row] + list(rhs)
         M, r = sympy.Symbol("M", commutative=False), sympy.Symbol("r", commutative=False)
@@ -403,7 +408,7 @@ class Writer:
                 sum(((self.C.cells[0] - self.alpha[p.name].cells[0]) * self.xi[p.name].cells[0] for p in slack),
                     S.Zero))
         self._certificate_notes(optimum, soft)
-        self.b.section(self._title("Support vectors"))
+        self._section("Support vectors")
         self._support_vector_sets(soft)
         self._points_table(optimum, soft)
 

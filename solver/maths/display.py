@@ -59,3 +59,21 @@ def difference(left: sympy.Basic, right: sympy.Basic) -> sympy.Basic:
 def quotient(numerator: sympy.Basic, denominator: sympy.Basic) -> sympy.Basic:
     """numerator/denominator."""
     return sympy.Mul(numerator, sympy.Pow(denominator, -1, evaluate=False), evaluate=False)
+
+
+def textbook_order(expr: sympy.Basic) -> sympy.Basic:
+    """``expr`` rebuilt unevaluated in the order a textbook writes it: constant factors first in a
+    product (√2·x₁·x₂, not x₁·x₂·√2), constant terms last in a sum (|x − 2|, not |−2 + x|)."""
+    if expr.is_Atom or not expr.args:
+        return expr
+    args = [textbook_order(a) for a in expr.args]
+    if expr.is_Add:
+        return sympy.Add(*[a for a in args if a.free_symbols], *[a for a in args if not a.free_symbols],
+                         evaluate=False)
+    if expr.is_Mul:
+        return sympy.Mul(*[a for a in args if not a.free_symbols], *[a for a in args if a.free_symbols],
+                         evaluate=False)
+    try:
+        return expr.func(*args, evaluate=False)
+    except TypeError:
+        return expr.func(*args)

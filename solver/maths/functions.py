@@ -186,6 +186,78 @@ class leaky_relu_prime(Function):
         return slope + (1 - slope) * at_zero
 
 
+class step(Function):
+    """The step (Heaviside) unit: 1 for x > 0, 0 for x < 0, and the problem's stated ``at_zero`` at 0."""
+
+    nargs = 2
+    text_name = "step"
+
+    @classmethod
+    def eval(cls, x, at_zero):
+        if x.is_number and x.is_extended_real:
+            if x.is_positive:
+                return S.One
+            if x.is_negative:
+                return S.Zero
+            if x.is_zero:
+                return at_zero
+        return None
+
+    def _sympystr(self, printer):
+        return f"step({printer._print(self.args[0])})"
+
+    def _latex(self, printer, exp=None):
+        body = rf"\operatorname{{step}}\left({printer._print(self.args[0])}\right)"
+        return body if exp is None else rf"{body}^{{{exp}}}"
+
+    def text_args(self):
+        return self.args[:1]
+
+    @staticmethod
+    def numeric(arith, x, at_zero):
+        if x > 0:
+            return arith.one
+        if x < 0:
+            return arith.zero
+        return at_zero
+
+
+class sign_unit(Function):
+    """The sign unit: +1 for x > 0, −1 for x < 0, and the problem's stated ``at_zero`` at 0."""
+
+    nargs = 2
+    text_name = "sign"
+
+    @classmethod
+    def eval(cls, x, at_zero):
+        if x.is_number and x.is_extended_real:
+            if x.is_positive:
+                return S.One
+            if x.is_negative:
+                return S.NegativeOne
+            if x.is_zero:
+                return at_zero
+        return None
+
+    def _sympystr(self, printer):
+        return f"sign({printer._print(self.args[0])})"
+
+    def _latex(self, printer, exp=None):
+        body = rf"\operatorname{{sign}}\left({printer._print(self.args[0])}\right)"
+        return body if exp is None else rf"{body}^{{{exp}}}"
+
+    def text_args(self):
+        return self.args[:1]
+
+    @staticmethod
+    def numeric(arith, x, at_zero):
+        if x > 0:
+            return arith.one
+        if x < 0:
+            return -arith.one
+        return at_zero
+
+
 # --- display-only operators for formulas over whole vectors and matrices -----------------------
 
 
