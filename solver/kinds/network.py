@@ -16,7 +16,7 @@ from fractions import Fraction
 import sympy
 
 from solver.derivation.builder import Builder
-from solver.derivation.model import Derivation, Quantity, Step, Value
+from solver.derivation.model import HAND_WORKED, Derivation, Quantity, Step, Value
 from solver.kinds import network_mistakes as mistakes
 from solver.kinds.network_problem import OUTPUT_KEY, Network, Point, Unit, read_network
 from solver.kinds.svm_steps import latex_name
@@ -227,6 +227,7 @@ def build(doc: Doc, problem_name: str, decimals: int) -> Derivation:
         result = network_regions.check(network)
         network = _with_region_points(network, result)
     builder = Builder()
+    builder.tag_following(HAND_WORKED)  # one computation, worked by hand throughout
     writer = NetworkWriter(network, builder)
     writer.givens()
     if result is not None:

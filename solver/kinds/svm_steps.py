@@ -55,14 +55,23 @@ def _max(terms: list) -> sympy.Basic:
 MEMBERSHIP_SLACK = Rational(1, 10**40)
 
 
-def _is_zero(x: sympy.Basic) -> sympy.Basic:
+# Built unevaluated: sympy's own evaluation of sign(Max(0, |x| − 10⁻⁴⁰)) asks its assumptions system about
+# the sign of every part and takes about 0.2 s each time its cache is cold; values come from the builder.
+
+
+def within_slack_of_zero(x: sympy.Basic) -> sympy.Basic:
     """1 when |x| ≤ MEMBERSHIP_SLACK, else 0: a set's membership test for x = 0."""
-    return 1 - sympy.sign(sympy.Max(0, sympy.Abs(x) - MEMBERSHIP_SLACK, evaluate=False))
+    return sympy.Add(1, -_sign_above(sympy.Abs(x, evaluate=False)), evaluate=False)
 
 
-def _is_positive(x: sympy.Basic) -> sympy.Basic:
+def above_slack(x: sympy.Basic) -> sympy.Basic:
     """1 when x > MEMBERSHIP_SLACK, else 0: a set's membership test for x > 0."""
-    return sympy.sign(sympy.Max(0, x - MEMBERSHIP_SLACK, evaluate=False))
+    return _sign_above(x)
+
+
+def _sign_above(x: sympy.Basic) -> sympy.Basic:
+    """sign(max(0, x − MEMBERSHIP_SLACK)): 1 when x exceeds the slack, else 0."""
+    return sympy.sign(sympy.Max(0, sympy.Add(x, -MEMBERSHIP_SLACK, evaluate=False), evaluate=False), evaluate=False)
 
 
 # --- writing the derivation --------------------------------------------------------------------
@@ -420,23 +429,23 @@ class Writer:
         if not soft:
             self._set_step("support_vectors", "SV", r"\mathrm{SV}",
                            fn.set_builder(P, sympy.Eq(product_of([y_P, f_P]), 1, evaluate=False)),
-                           [_is_zero(mi - 1) for mi in m],
+                           [within_slack_of_zero(mi - 1) for mi in m],
                            "the support vectors are every point on the margin, yᵢ(w·xᵢ + b) = 1")
             return
         alpha_P, C = sympy.Symbol("alpha_P"), self.C
         alpha = [self.alpha[p.name].cells[0] for p in points]
         self._set_step("support_vectors", "SV", r"\mathrm{SV}",
                        fn.set_builder(P, sympy.Le(product_of([y_P, f_P]), 1, evaluate=False)),
-                       [1 - _is_positive(mi - 1) for mi in m],
+                       [1 - above_slack(mi - 1) for mi in m],
                        "the support vectors are every point on or inside the margin, yᵢ(w·xᵢ + b) ≤ 1")
         self._set_step("free_support_vectors", "free SV", r"\mathrm{SV}_{\mathrm{free}}",
                        fn.set_builder(P, sympy.Lt(0, alpha_P, evaluate=False),
                                       sympy.Lt(alpha_P, C.symbol, evaluate=False)),
-                       [_is_positive(a) * _is_positive(C.cells[0] - a) for a in alpha],
+                       [above_slack(a) * above_slack(C.cells[0] - a) for a in alpha],
                        "the free support vectors are those with 0 < αᵢ < C, which lie on the margin")
         self._set_step("bounded_support_vectors", "bounded SV", r"\mathrm{SV}_{\mathrm{bounded}}",
                        fn.set_builder(P, sympy.Eq(alpha_P, C.symbol, evaluate=False)),
-                       [_is_zero(C.cells[0] - a) for a in alpha],
+                       [within_slack_of_zero(C.cells[0] - a) for a in alpha],
                        "the bounded support vectors are those with αᵢ = C")
 
     def _certificate_notes(self, optimum: Optimum, soft: bool) -> None:
@@ -493,7 +502,7 @@ class Writer:
         P = sympy.Symbol("P")
         self._set_step("support_vectors", "SV", r"\mathrm{SV}",
                        fn.set_builder(P, sympy.Eq(sympy.Abs(sympy.Function("f")(P)), 1, evaluate=False)),
-                       [_is_zero(sympy.Abs(self.f[p.name].cells[0]) - 1) for p in self.p.points],
+                       [within_slack_of_zero(sympy.Abs(self.f[p.name].cells[0]) - 1) for p in self.p.points],
                        "the points on the margin are those with |w·x + b| = 1")
         self._assessment_notes(min_yf)
         if self.p.queries:

@@ -30,6 +30,7 @@ from solver.derivation.model import (
     Scalar,
 )
 from solver.errors import InputError
+from solver.maths import functions as fn
 from solver.maths.evaluate import DECIMAL, RATIONAL, NotRational, compile_formula
 from solver.maths.numbers import NUMERIC, round_half_up, terminating_places
 from solver.reading.conditions import Condition, parse_condition
@@ -92,10 +93,11 @@ def violation(derivation: Derivation, rules: Rules) -> Violation | None:
     decimals = derivation.decimals
     unit = Decimal(1).scaleb(-decimals)
     groups: dict[str, list[tuple[Quantity, tuple[Decimal, ...]]]] = {}
+    rational = _rational_arithmetic(derivation)
     for quantity in derivation.quantities():
         if not quantity.tags:
             continue
-        found = _tag_violation(quantity, rules.max_places, unit, decimals)
+        found = _tag_violation(quantity, rules.max_places, unit, decimals, quantity.key in rational)
         if found is not None:
             return found
         shown = tuple(round_half_up(v.approx, decimals) for v in quantity.values)
@@ -116,12 +118,41 @@ def violation(derivation: Derivation, rules: Rules) -> Violation | None:
     return None
 
 
-def _tag_violation(step: Quantity, max_places: int, unit: Decimal, decimals: int) -> Violation | None:
+def _rational_arithmetic(derivation: Derivation) -> set[str]:
+    """The keys of the quantities worked out by rational arithmetic alone from rational givens: no root,
+    exponential, logarithm, sigmoid or tanh on the way.  Only these must come out as short decimals; a
+    margin 1/‖w‖ that happens to be rational (1/3) is rounded like any root."""
+    rational: set[sympy.Symbol] = set()
+    keys = set()
+    for quantity in derivation.quantities():
+        formulas = getattr(quantity, "cell_formulas", None)
+        if formulas is None:
+            ok = all(v.is_rational for v in quantity.values)
+        else:
+            ok = all(_rational_formula(f) and f.free_symbols <= rational for f in formulas)
+        if ok:
+            rational.update(quantity.cells)
+            keys.add(quantity.key)
+    return keys
+
+
+_IRRATIONAL_FUNCTIONS = (sympy.exp, sympy.log, sympy.tanh, fn.sigmoid)
+
+
+def _rational_formula(formula: sympy.Basic) -> bool:
+    """Whether a formula takes rational values to rational values (no root, exp, log, σ or tanh in it)."""
+    if formula.atoms(*_IRRATIONAL_FUNCTIONS) or formula.has(sympy.E, sympy.pi):
+        return False
+    return all(power.exp.is_Integer for power in formula.atoms(sympy.Pow))
+
+
+def _tag_violation(step: Quantity, max_places: int, unit: Decimal, decimals: int,
+                   rational: bool) -> Violation | None:
     tags = step.tags
     if ONE_OF_MANY in tags:
         return Violation(ONE_OF_MANY_RULE, step.key)
     for value in step.values:
-        if HAND_WORKED in tags and value.is_rational:
+        if HAND_WORKED in tags and rational and value.is_rational:
             places = terminating_places(value.exact)
             if places is None or places > max_places:
                 return Violation(hand_worked_rule(max_places), step.key)
