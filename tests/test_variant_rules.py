@@ -66,7 +66,7 @@ def test_requirements_hold_exactly_where_the_values_are_rational():
         derivation)
     assert [holds(r.condition, derivation) for r in requirements] == [True, True, False, False]
     rules = Rules(6, requirements)
-    assert violation(derivation, rules) == niceness.Violation("r3: 0 < s1.yhat < 1", "r3")
+    assert violation(derivation, rules) == niceness.Violation("r3: 0 < s1.yhat < 1", "")
 
 
 def test_requirements_compare_irrational_values_to_working_precision():

@@ -87,9 +87,23 @@ def test_places_of_a_decimal():
     assert _places(Fraction(51, 50)) == 2 and _places(Fraction(7)) == 0 and _places(Fraction(1, 1000)) == 3
 
 
-def _hand_worked(kind: str, key: str) -> bool:
-    """Backprop: the first update (its keys start s1.); every other kind is one computation."""
-    return key.startswith("s1.") if kind == "backprop" else True
+#: Values through a square root (‖w‖ and what follows from it, ‖μ_φ‖): rounded like any root, even
+#: when they happen to come out rational.
+_THROUGH_A_ROOT = {"norm_w", "margin", "width", "distance", "mean_norm"}
+#: The kernel's proof of validity (LDLᵀ pivots, a witness): the tool's certificate, not hand work.
+_CERTIFICATE = {"pivots", "L", "cauchy_schwarz", "psd", "cKc"}
+
+
+def _hand_worked(kind: str, key: str, problem: dict) -> bool:
+    """Backprop: the first update (its keys start s1.); every other kind is one computation, except
+    values through a root and a kernel's certificate of validity."""
+    if kind == "backprop":
+        return key.startswith("s1.")
+    if key.removeprefix("opt.") in _THROUGH_A_ROOT or (kind == "kernel" and key in _CERTIFICATE):
+        return False
+    if kind == "kernel" and "sqrt" in json.dumps(problem.get("feature_map", "")):
+        return not (key.startswith("phi.") or key == "K_phi")  # φ holds √2: its inner products are rounded too
+    return True
 
 
 def _relu_inputs(problem: dict, key: str) -> bool:
@@ -116,7 +130,7 @@ def check_nice(solved: dict, problem: dict) -> None:
     unit = 10.0 ** -decimals
     steps = {s["key"]: s for s in solved["steps"]}
     for key, step in steps.items():
-        if _hand_worked(kind, key):
+        if _hand_worked(kind, key, problem):
             rationals = _rationals(step)
             if rationals is not None:
                 places = [_places(v) for v in rationals]

@@ -114,7 +114,7 @@ def violation(derivation: Derivation, rules: Rules) -> Violation | None:
             seen.add(value)
     for requirement in rules.requirements:
         if not holds(requirement.condition, derivation):
-            return Violation(f"{requirement.where}: {requirement.condition.text}", requirement.where)
+            return Violation(f"{requirement.where}: {requirement.condition.text}", "")
     return None
 
 

@@ -74,8 +74,8 @@ class Search:
         condition, n = self.rejected.most_common(1)[0]
         keys = self.where[condition]
         at = ""
-        if condition not in (UNSOLVABLE, SELF_TEST) and keys:
-            key, _ = keys.most_common(1)[0]
+        key = keys.most_common(1)[0][0] if keys else ""
+        if key:
             at = f", most often at {key}"
         example = f" (e.g. {self.example[condition]})" if condition in self.example else ""
         return f"{condition}{example} ({n} of {self.solved} draws{at})"
