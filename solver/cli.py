@@ -115,7 +115,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     gradescope = commands.add_parser("gradescope", help="build a Gradescope autograder for a problem",
                                      parents=[common])
-    gradescope.add_argument("problem", metavar="PROBLEM", help="built-in name or TOML file")
+    gradescope.add_argument("problem", metavar="PROBLEM", nargs="?", help="built-in name or TOML file")
+    gradescope.add_argument("--variants", metavar="DIR",
+                            help="instead of PROBLEM: grade each student against their variant in DIR")
+    gradescope.add_argument("--metadata", metavar="FILE",
+                            help="with --submission --variants: Gradescope's submission_metadata.json")
     gradescope.add_argument("-o", "--output", metavar="ZIP", help="write the autograder zip to ZIP")
     gradescope.add_argument("--bundle", action="store_true",
                             help="ship this package in the zip, as a wheel, instead of installing it from the package index")
@@ -204,11 +208,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_gradescope(args: argparse.Namespace) -> int:
     from solver.checking import autograder
 
+    if (args.problem is None) == (args.variants is None):
+        raise InputError("give a PROBLEM, or --variants DIR (a directory written by `variants --roster`)")
     if args.submission is not None:
         return autograder.grade_submission(args)
     if args.output is None:
         raise InputError("give the zip to write with -o, e.g. -o autograder.zip")
-    autograder.write_autograder(args.problem, args.output, args.bundle)
+    autograder.write_autograder(args.problem, args.output, args.bundle, args.variants)
     return EXIT_OK
 
 

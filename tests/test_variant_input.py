@@ -192,3 +192,20 @@ def test_a_bad_condition_says_why(text, message):
     with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)").replace("*", r"\*")
                        .replace("?", r"\?").replace("[", r"\[")):
         parse_condition(text, QUANTITIES)
+
+
+@pytest.mark.parametrize("argv", [["gradescope", "-o", "x.zip"],
+                                  ["gradescope", "relu-111-sgd", "--variants", "d", "-o", "x.zip"]])
+def test_the_autograder_takes_a_problem_or_variants_not_both(capsys, argv):
+    assert main(argv) == 2
+    assert "give a PROBLEM, or --variants DIR" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("metadata", ['{"users": [', '[1, 2]', '{"users": "s1"}', '{"users": [{"sid": true}]}', "\x00"])
+def test_unreadable_submission_metadata_gives_no_ids(tmp_path, metadata):
+    from solver.checking.autograder import gradescope_users
+
+    path = tmp_path / "submission_metadata.json"
+    path.write_text(metadata, "utf-8")
+    assert gradescope_users(str(path)) == []
+    assert gradescope_users(str(tmp_path / "absent.json")) == []

@@ -139,3 +139,37 @@ def test_roster_csv_keeps_quoted_fields(classroom):
     first = next(csv.reader(io.StringIO(text)))
     assert first == ["student_id", "name", "section", "variant"]
     assert '"Student s1000, Jr"' in text
+
+
+# --- Gradescope: the autograder picks each submitter's variant ----------------------------------
+
+
+def test_the_variants_autograder_grades_each_submitter_against_their_variant(classroom, tmp_path):
+    from tests.test_gradescope import lay_out, run_autograder
+
+    archive = tmp_path / "autograder.zip"
+    assert main(["gradescope", "--variants", str(classroom), "-o", str(archive)]) == 0
+    import zipfile
+
+    names = zipfile.ZipFile(archive).namelist()
+    rows = _assigned(classroom)
+    used = sorted({row["variant"] for row in rows.values()})
+    assert names == ["setup.sh", "run_autograder", "variants/roster.csv",
+                     *(f"variants/{v}/problem.toml" for v in used)]  # no answer keys in the zip
+    student = STUDENTS[3]
+    solved = solved_json(classroom / rows[student]["variant"] / "problem.toml")
+    answers = "".join(f'{k} = "{v}"\n' for k, v in _answers(solved).items())
+
+    def grade(metadata: dict, text: str) -> dict:
+        root = lay_out(tmp_path / str(len(list(tmp_path.iterdir()))), archive, {"hw3.toml": text})
+        (root / "submission_metadata.json").write_text(json.dumps(metadata), "utf-8")
+        result = run_autograder(root)
+        assert result.returncode == 0, result.stderr
+        return json.loads((root / "results" / "results.json").read_text("utf-8"))
+
+    by_sid = grade({"users": [{"email": "a@b.c", "id": 99, "sid": student, "name": "A"}]}, answers)
+    assert by_sid["score"] == 51.0 and f"(variant {rows[student]['variant']})" in by_sid["output"]
+    by_key = grade({"users": [{"email": "a@b.c", "id": 99}]}, f'student = "{student}"\n' + answers)
+    assert by_key["score"] == 51.0
+    stranger = grade({"users": [{"email": "who@b.c", "id": 12}]}, answers)
+    assert stranger["score"] == 0 and "not on the roster (ids tried: '12', 'who@b.c', 'hw3')" in stranger["output"]
