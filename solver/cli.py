@@ -60,6 +60,8 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--decimals", type=_decimals, default=None, metavar="N",
                         help="decimal places shown, rounded half-up (default: the problem's, else 4)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    parser.add_argument("--no-pictures", dest="pictures", action="store_false",
+                        help="leave the pictures out (html draws them inline; markdown and latex beside -o FILE)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -181,8 +183,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
     derivation = _load(args.problem, args.expected_kind)
     decimals = derivation.decimals if args.decimals is None else args.decimals
+    beside = args.output if args.output not in (None, "-") else None
+    options = RenderOptions(decimals, pictures=args.pictures, pictures_beside=beside)
     with output_stream(args.output) as stream:
-        emit(args.format, derivation, RenderOptions(decimals), stream)
+        emit(args.format, derivation, options, stream)
     return EXIT_OK
 
 

@@ -31,7 +31,12 @@ def test_latex_output_compiles(problem, tmp_path):
             pytest.fail("pdflatex is required here (SOLVER_REQUIRE_TEX=1) but not installed")
         pytest.skip("no TeX engine installed")
     source = tmp_path / "solution.tex"
-    source.write_text(renderer("latex")(catalog.load(problem), RenderOptions(4)), encoding="utf-8")
+    derivation = catalog.load(problem)
+    source.write_text(renderer("latex")(derivation, RenderOptions(4, pictures_beside=str(source))), encoding="utf-8")
+    for figure in derivation.figures:  # each picture a PDF beside the document, and included by it
+        assert (tmp_path / f"solution-{figure.name}.pdf").read_bytes().startswith(b"%PDF")
+        assert f"\\includegraphics[width=\\linewidth,height=0.42\\textheight,keepaspectratio]{{solution-{figure.name}.pdf}}" \
+            in source.read_text(encoding="utf-8")
     result = subprocess.run(
         [TEX, "-interaction=nonstopmode", "-halt-on-error", source.name],
         cwd=tmp_path, capture_output=True, text=True, timeout=120,

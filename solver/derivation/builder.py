@@ -15,6 +15,7 @@ from fractions import Fraction
 
 import sympy
 
+from solver.derivation.figure import Figure
 from solver.derivation.model import Derivation, Fragment, Mistake, Quantity, Scalar, Section, Shape, Step, Table, Text
 from solver.errors import InputError
 from solver.maths.evaluate import DECIMAL, RATIONAL, NotRational, closed_form, compile_formula, tree_size
@@ -102,7 +103,8 @@ class Builder:
         """Start a new section; later givens, steps, notes and tables go into it.  ``context`` places
         its steps when read on their own (``in update 2``)."""
         self._close()
-        self._open = {"title": title, "givens": [], "steps": [], "notes": [], "tables": [], "context": context}
+        self._open = {"title": title, "givens": [], "steps": [], "notes": [], "tables": [], "figures": [],
+                      "context": context}
 
     def tag_following(self, *tags: str) -> None:
         """Tag every step from here on (until called again) with ``tags``: the first update is worked by hand."""
@@ -118,13 +120,15 @@ class Builder:
         """A table shown after the current section's steps."""
         self._open["tables"].append(Table(title, tuple(header), tuple(tuple(r) for r in rows)))
 
+    def figure(self, figure: Figure) -> None:
+        """A picture shown after the current section's tables."""
+        self._open["figures"].append(figure)
+
     def _close(self) -> None:
         if self._open is not None:
             o = self._open
-            self._sections.append(
-                Section(o["title"], tuple(o["givens"]), tuple(o["steps"]), tuple(o["notes"]), tuple(o["tables"]),
-                        o["context"])
-            )
+            self._sections.append(Section(o["title"], tuple(o["givens"]), tuple(o["steps"]), tuple(o["notes"]),
+                                          tuple(o["tables"]), tuple(o["figures"]), o["context"]))
             self._open = None
 
     # --- quantities ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import sympy
 
@@ -19,6 +20,9 @@ from solver.derivation.grading_scheme import GradingScheme, every_key
 from solver.maths.evaluate import evaluate_decimal
 from solver.maths.notation import Notation
 from solver.maths.numbers import decimal_of_rational
+
+if TYPE_CHECKING:
+    from solver.derivation.figure import Figure
 
 
 @dataclass(frozen=True)
@@ -212,7 +216,7 @@ class Table:
 
 @dataclass(frozen=True)
 class Section:
-    """A titled group of steps, with the givens it introduces, notes and tables.
+    """A titled group of steps, with the givens it introduces, notes, tables and pictures.
 
     ``context`` says, in a few words, where its steps belong when they are read out of the
     derivation (``in update 2``): a template's line for ∂L/∂w₁ becomes "∂L/∂w₁ in update 2".
@@ -223,6 +227,7 @@ class Section:
     steps: tuple[Step, ...] = ()
     notes: tuple[Text, ...] = ()
     tables: tuple[Table, ...] = ()
+    figures: tuple[Figure, ...] = ()
     context: str = ""
 
 
@@ -252,6 +257,10 @@ class Derivation:
     @cached_property
     def steps(self) -> tuple[Step, ...]:
         return tuple(step for section in self.sections for step in section.steps)
+
+    @cached_property
+    def figures(self) -> tuple[Figure, ...]:
+        return tuple(figure for section in self.sections for figure in section.figures)
 
     @cached_property
     def givens(self) -> tuple[Quantity, ...]:

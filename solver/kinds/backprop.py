@@ -24,6 +24,7 @@ from solver.derivation.model import (
     Value,
     distinct,
 )
+from solver.kinds import backprop_figures
 from solver.kinds.backprop_network import Network, describe, read_network
 from solver.maths import functions as fn
 from solver.maths.display import difference, minus, product_of, sum_of
@@ -83,6 +84,8 @@ class _Writer:
         self.chain: dict[sympy.Symbol, tuple] = {}
         self.eta: Quantity | None = None
         self.previous: dict | None = None
+        self.updates = 0
+        self.losses: list[Step] = []
 
     # notation ---------------------------------------------------------------------------------
 
@@ -400,6 +403,7 @@ class _Writer:
             grads = self._batch_mean(k, title, per_sample)
         else:
             grads = per_sample[0][1]
+            self.losses.append(per_sample[0][0]["loss"])
         return self._apply(k, title, grads, params, eta)
 
     def _batch_mean(self, k: int, title: str, per_sample) -> dict:
@@ -412,7 +416,7 @@ class _Writer:
             mistakes = [mistake("sum_instead_of_mean", SUM_NOT_MEAN, total)] if n > 1 else []
             return self.b.step(key, notation, display, total / n, mistakes=mistakes, tags=tags)
 
-        mean(f"s{k}.loss", name("L"), [fwd["loss"] for fwd, _ in per_sample])
+        self.losses.append(mean(f"s{k}.loss", name("L"), [fwd["loss"] for fwd, _ in per_sample]))
         grads = {}
         for layer in range(self.L, 0, -1):
             dW = mean(f"s{k}.dL_dW{layer}", self._grad_name(self._param_name("W", layer), None),
@@ -451,6 +455,8 @@ class _Writer:
                 updated.append(new)
             new_params[layer] = tuple(updated)
         self.b.table(f"Parameters in update {k}", ("Parameter", "Before", "Gradient", "After"), rows)
+        if backprop_figures.drawn_after(k, self.updates):
+            self.b.figure(backprop_figures.after_update(self.net, k, new_params, params))
         self.previous = params
         return new_params
 
@@ -469,7 +475,9 @@ def build(doc: Doc, problem: str, decimals: int) -> Derivation:
             builder.given(f"s0.W{layer}", writer._param_name("W", layer), net.weights[layer - 1]),
             builder.given(f"s0.b{layer}", writer._param_name("b", layer), net.biases[layer - 1]),
         )
+    builder.figure(backprop_figures.initial(net, params))
     batches = net.batches()
+    writer.updates = len(batches)
     per_epoch = len(batches) // net.epochs
     if net.mode == "minibatch" and len(net.samples) % net.batch_size:
         builder.note(
@@ -482,6 +490,10 @@ def build(doc: Doc, problem: str, decimals: int) -> Derivation:
         for k, batch in enumerate(batches, start=1):
             builder.tag_following(*((HAND_WORKED,) if k == 1 else ()))  # the first update is worked by hand
             params = writer.update(k, (k - 1) // per_epoch + 1, batch, params, eta)
+    builder.tag_following()
+    if len(writer.losses) > 1:
+        builder.section("Training")
+        builder.figure(backprop_figures.loss_curve(writer.losses, net.batch_length > 1))
     return builder.build(
         problem=problem, kind="backprop", title=doc.text("title"), decimals=decimals, description=(describe(net),)
     )

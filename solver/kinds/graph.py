@@ -19,6 +19,7 @@ from solver.derivation.builder import Builder, cells_of
 from solver.derivation.model import GRADIENT, HAND_WORKED, KINK, Derivation, Mistake, Quantity, Step, Value
 from solver.errors import InputError
 from solver.kinds import COMMON_KEYS
+from solver.kinds.graph_figure import picture
 from solver.maths.display import product_of, sum_of
 from solver.maths.evaluate import tree_size
 from solver.maths.functions import relu, transpose
@@ -422,6 +423,7 @@ def build(doc: Doc, problem: str, decimals: int) -> Derivation:
     writer = _Writer(graph, b)
     writer.givens()
     writer.forward(order)
+    b.figure(picture(list(graph.inputs), order, parents, writer.quantities, found, graph.output))
     edges = writer.edges([p for variable in graph.variables for p in found[variable]])
     for variable in graph.variables:
         writer.derivative(variable, found[variable], edges)

@@ -22,6 +22,7 @@ from solver.derivation.model import Math, Step
 from solver.errors import InputError
 from solver.kinds import network_mistakes as mistakes
 from solver.kinds.network import NetworkWriter, activate
+from solver.kinds.network_figure import picture
 from solver.kinds.network_problem import Network
 from solver.maths.display import minus, product_of, textbook_order
 from solver.maths.iverson import is_equal
@@ -204,6 +205,7 @@ class FunctionWriter:
         target = self._target_steps()
         self.b.section("Against the target")
         self._error(breakpoints, slopes, intercepts, values, target)
+        self.b.figure(picture(self.f, self.g, self.low, self.high, self.n.points))
 
     def _givens(self) -> None:
         target = self.n.target

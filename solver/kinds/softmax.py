@@ -17,8 +17,10 @@ import sympy
 from sympy import S
 
 from solver.derivation.builder import Builder
+from solver.derivation.figure import Figure
 from solver.derivation.model import GRADIENT, HAND_WORKED, Derivation, Math, Mistake, Quantity, Step, Value, distinct
 from solver.kinds import COMMON_KEYS
+from solver.kinds.fully_connected_figure import network_picture
 from solver.maths import functions as fn
 from solver.maths.display import difference, minus, product_of, quotient, sum_of
 from solver.maths.notation import Notation, name, partial, subscript, superscript
@@ -393,6 +395,19 @@ class _NetworkWriter:
                          for i, row in enumerate(net.weights[l - 1], start=1)]
             self.bias[l] = [b.given(f"b{l}_{j}", layered("b", l, str(j)), v)
                             for j, v in enumerate(net.biases[l - 1], start=1)]
+        b.figure(self._picture())
+
+    def _picture(self) -> Figure:
+        """The network with its weights on the edges and biases under the units."""
+        L, sizes = self.L, self.net.sizes
+        units = [[name("x", i).text for i in range(1, sizes[0] + 1)]]
+        units += [[layered("O", l, str(j)).text for j in range(1, sizes[l] + 1)] for l in range(1, L)]
+        units.append([name("p", m).text for m in range(1, sizes[L] + 1)])
+        weights = [[[w.values[0] for w in row] for row in self.w[l]] for l in range(1, L + 1)]
+        biases = [[bias.values[0] for bias in self.bias[l]] for l in range(1, L + 1)]
+        titles = ["input", *(f"layer {l} · σ" for l in range(1, L)), "output · softmax"]
+        return network_picture("network", "The network: each weight on its edge, each bias under its unit.",
+                               titles, units, weights, biases)
 
     def forward(self) -> None:
         b = self.b

@@ -20,6 +20,7 @@ from sympy import Rational
 from solver.derivation.builder import Builder
 from solver.derivation.model import HAND_WORKED, Derivation, Math, Step, Value, different
 from solver.errors import InputError
+from solver.kinds.svm_figure import picture
 from solver.kinds.svm_problem import Problem, conflict_message, describe, fractions, read_problem
 from solver.kinds.svm_steps import Writer, latex_name
 from solver.kinds.svm_variants import propose_variant  # noqa: F401  (the kind's construction of variants)
@@ -107,7 +108,9 @@ def build(doc: Doc, problem_name: str, decimals: int) -> Derivation:
     givens = _givens(problem, builder)
     soft = problem.C is not None
     if problem.given_w is not None:
-        given = Writer(problem, builder, givens).assess(givens["w"], givens["b"])
+        writer = Writer(problem, builder, givens)
+        steps = given = writer.assess(givens["w"], givens["b"])
+        best = None
         try:
             optimum = _optimum(problem)
         except NotSeparable:
@@ -124,7 +127,14 @@ def build(doc: Doc, problem_name: str, decimals: int) -> Derivation:
             optimum = _optimum(problem)
         except NotSeparable as error:
             raise InputError(conflict_message(problem, error.conflict), path="points") from None
-        steps = Writer(problem, builder, givens).solve(optimum)
+        writer = Writer(problem, builder, givens)
+        steps = writer.solve(optimum)
         _check_steps(optimum, steps)
+        best = None
+    figure = picture(problem, steps["w"], steps["b"], writer.f, writer.sets["support_vectors"], writer.xi,
+                     given=problem.given_w is not None, optimal=None if best is None else (best["w"], best["b"]))
+    if figure is not None:
+        builder.section("The picture")
+        builder.figure(figure)
     return builder.build(problem=problem_name, kind="svm", title=doc.text("title"), decimals=decimals,
                          description=(describe(problem),))

@@ -96,6 +96,7 @@ class Writer:
         self.m: dict[str, Step] = {}
         self.alpha: dict[str, Step] = {}
         self.xi: dict[str, Step] = {}
+        self.sets: dict[str, Step] = {}
 
     # notation ---------------------------------------------------------------------------------
 
@@ -191,10 +192,11 @@ class Writer:
     def _set_step(self, key: str, text: str, latex: str, formula, cells, which: str) -> Step:
         """A set of points (cells 1 for members), with a member missing or extra as the mistakes."""
         labels = [p.name for p in self.p.points]
-        return self.b.step(
+        self.sets[key] = self.b.step(
             f"{self.prefix}{key}", self._name(text, latex, key), formula, [cells], labels=labels,
             mistakes=mistakes.set_mistakes(which),
         )
+        return self.sets[key]
 
     # a solved hyperplane -----------------------------------------------------------------------
 

@@ -12,12 +12,12 @@ from collections.abc import Callable
 from solver.derivation.model import Derivation
 from solver.render.options import RenderOptions
 
-FORMATS = ("terminal", "markdown", "latex", "json")
+FORMATS = ("terminal", "markdown", "latex", "json", "html")
 
 
 def renderer(fmt: str) -> Callable[[Derivation, RenderOptions], str]:
     """The ``render(derivation, options) -> str`` function of a text format."""
-    module = {"markdown": "markdown", "latex": "latex", "json": "json_doc"}[fmt]
+    module = {"markdown": "markdown", "latex": "latex", "json": "json_doc", "html": "html"}[fmt]
     return importlib.import_module(f"solver.render.{module}").render
 
 

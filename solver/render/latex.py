@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+from solver.derivation.figure import Figure
 from solver.derivation.model import Derivation, Fragment, Math, Quantity, Section, Step, Table, Value
 from solver.render import common, printing
 from solver.render.common import grid, show, shows_numbers
 from solver.render.options import RenderOptions
+from solver.render.picture_files import write_picture
 
 _SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -190,7 +192,8 @@ def _step_rows(step: Step, derivation: Derivation, decimals: int) -> list[str]:
     return rows
 
 
-def _section(section: Section, derivation: Derivation, decimals: int) -> list[str]:
+def _section(section: Section, derivation: Derivation, options: RenderOptions) -> list[str]:
+    decimals = options.decimals
     lines = [f"\\subsection*{{{escape(section.title)}}}"]
     if section.givens:
         givens = ", ".join(
@@ -206,7 +209,18 @@ def _section(section: Section, derivation: Derivation, decimals: int) -> list[st
         lines.append(f"\\emph{{Note.}} {fragments(note, derivation, decimals)}\n")
     for table in section.tables:
         lines.extend(_table(table, derivation, decimals))
-    return lines
+    for figure in section.figures:
+        lines.extend(_figure(figure, options))
+    return lines if len(lines) > 1 else []  # nothing under the heading: pictures only, and none written
+
+
+def _figure(figure: Figure, options: RenderOptions) -> list[str]:
+    """A picture written to a PDF file beside the document, included at the width of the text."""
+    name = write_picture(figure, "pdf", options)
+    if name is None:
+        return []
+    return [r"\begin{center}", rf"\includegraphics[width=\linewidth,height=0.42\textheight,keepaspectratio]{{{name}}}",
+            "", rf"\small\emph{{{escape(figure.caption)}}}", r"\end{center}"]
 
 
 def _cell(cell: Fragment, derivation: Derivation, decimals: int) -> str:
@@ -225,14 +239,24 @@ def _table(table: Table, derivation: Derivation, decimals: int) -> list[str]:
 
 def render(derivation: Derivation, options: RenderOptions) -> str:
     """The whole derivation as a LaTeX document."""
-    decimals = options.decimals
     lines = [
         r"\documentclass[11pt]{article}",
         r"\usepackage{amsmath,amssymb}",
         r"\usepackage[margin=2cm]{geometry}",
+        r"\usepackage{graphicx}",
         r"\allowdisplaybreaks",
         r"\setlength{\parindent}{0pt}",
         r"\begin{document}",
+        body(derivation, options),
+        r"\end{document}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def body(derivation: Derivation, options: RenderOptions) -> str:
+    """The document's body alone, for a notebook or for including in another document."""
+    decimals = options.decimals
+    lines = [
         f"\\section*{{{escape(derivation.title)}}}",
         f"Problem \\texttt{{{escape(derivation.problem)}}}, kind \\texttt{{{escape(derivation.kind)}}}.",
         "",
@@ -240,6 +264,5 @@ def render(derivation: Derivation, options: RenderOptions) -> str:
     if derivation.description:
         lines += [fragments(derivation.description, derivation, decimals), ""]
     for section in derivation.sections:
-        lines += _section(section, derivation, decimals)
-    lines.append(r"\end{document}")
-    return "\n".join(lines) + "\n"
+        lines += _section(section, derivation, options)
+    return "\n".join(lines)

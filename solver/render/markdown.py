@@ -5,6 +5,7 @@ from __future__ import annotations
 from solver.derivation.model import Derivation, Section, Table
 from solver.render import latex as tex
 from solver.render.options import RenderOptions
+from solver.render.picture_files import write_picture
 
 
 def _cell(text: str) -> str:
@@ -12,7 +13,8 @@ def _cell(text: str) -> str:
     return text.replace("|", r"\vert ").replace("\n", " ")
 
 
-def _section(section: Section, derivation: Derivation, decimals: int) -> list[str]:
+def _section(section: Section, derivation: Derivation, options: RenderOptions) -> list[str]:
+    decimals = options.decimals
     lines = [f"## {section.title}", ""]
     if section.givens:
         givens = ", ".join(f"${g.notation.latex} {tex.value(g, decimals)}$ (`{g.key}`)" for g in section.givens)
@@ -27,7 +29,11 @@ def _section(section: Section, derivation: Derivation, decimals: int) -> list[st
         lines += [f"> **Note.** {_text(note, derivation, decimals)}", ""]
     for table in section.tables:
         lines += _table(table, derivation, decimals)
-    return lines
+    for figure in section.figures:
+        name = write_picture(figure, "svg", options)
+        if name is not None:
+            lines += [f"![{_text((figure.caption,), derivation, decimals)}]({name})", ""]
+    return lines if len(lines) > 2 else []  # nothing under the heading: pictures only, and none written
 
 
 def _text(text, derivation: Derivation, decimals: int) -> str:
@@ -50,5 +56,5 @@ def render(derivation: Derivation, options: RenderOptions) -> str:
     if derivation.description:
         lines += [_text(derivation.description, derivation, decimals), ""]
     for section in derivation.sections:
-        lines += _section(section, derivation, decimals)
+        lines += _section(section, derivation, options)
     return "\n".join(lines).rstrip() + "\n"

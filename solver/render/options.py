@@ -11,3 +11,7 @@ class RenderOptions:
 
     #: Decimal places shown, rounded half-up from the exact value.
     decimals: int = 4
+    #: Whether pictures are drawn (HTML inline; Markdown and LaTeX into files beside the output).
+    pictures: bool = True
+    #: The output file that Markdown's SVG and LaTeX's PDF pictures are written beside; None: no files.
+    pictures_beside: str | None = None

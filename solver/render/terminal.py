@@ -145,6 +145,8 @@ def render(derivation: Derivation, options: RenderOptions) -> RenderableType:
         header.append("\n" + fragments(derivation.description, derivation, decimals))
     parts: list[RenderableType] = [Panel(header, expand=False)]
     for section in derivation.sections:
+        if not (section.givens or section.steps or section.notes or section.tables):
+            continue  # a section holding only pictures, which the terminal does not draw
         parts.append(Rule(section.title, style="blue", align="left"))
         if section.givens:
             parts.append(_given_line(section.givens, derivation, decimals))
