@@ -250,3 +250,25 @@ def test_these_checks_catch_the_flaws_of_some_originals(name, flaw):
     problem = tomllib.loads((ROOT / "problems" / f"{name}.toml").read_text("utf-8"))
     with pytest.raises(AssertionError, match=re.escape(flaw)):
         check_nice(solved_json(ROOT / "problems" / f"{name}.toml"), problem)
+
+
+@pytest.mark.parametrize("fmt, ext, start", [("latex", "tex", "\\documentclass"), ("html", "html", "<!DOCTYPE html>"),
+                                             ("json", "json", "{")])
+def test_sheets_in_every_format_as_the_solving_commands_write_them(tmp_path, fmt, ext, start):
+    out = tmp_path / "out"
+    assert main(["variants", "svm-six-points", "--count", "1", "--format", fmt, "-o", str(out)]) == 0
+    solution = (out / "v01" / f"solution.{ext}").read_text("utf-8")
+    assert solution.startswith(start)
+    from solver.render import renderer
+    from solver.render.options import RenderOptions
+
+    derivation = catalog.load(str(out / "v01" / "problem.toml"))
+    if fmt == "json":  # the same document as `solve --format json` of the written problem file, bar its name
+        expected = json.loads(renderer("json")(derivation, RenderOptions(derivation.decimals)))
+        written = json.loads(solution)
+        assert {k: v for k, v in written.items() if k != "problem"} == {k: v for k, v in expected.items()
+                                                                         if k != "problem"}
+    if fmt == "latex":
+        assert any(p.suffix == ".pdf" for p in (out / "v01").iterdir())  # the SVM's picture, included
+    if fmt == "html":
+        assert "<svg" in solution and "http" not in solution.split("</head>")[1].replace("http://www.w3.org", "")
