@@ -19,9 +19,9 @@ from pathlib import Path
 
 import sympy
 
+from solver import kinds
 from solver.derivation.model import Derivation
 from solver.errors import InputError
-from solver import kinds
 from solver.kinds import catalog
 from solver.reading.problem_file import Doc, exact_number
 from solver.reading.vary_table import VaryTable, apply, decimal_text
