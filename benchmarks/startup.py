@@ -5,8 +5,9 @@ reports the medians and their ratio:
 
     python benchmarks/startup.py [--runs N] [COMMAND ...]
 
-Commands default to every solving command; each is compared with importing what it must import
-(``backprop`` with ``import sympy``, ``svm`` with ``import cvxpy, sympy``).  Also checks that
+Commands default to every solving command, ``--version`` and the help; each is compared with
+importing what it must import (``backprop`` with ``import sympy``, ``svm`` with ``import cvxpy,
+sympy``, the version and the help with the standard modules the command line is built on).  Also checks that
 ``backprop`` does not import cvxpy.
 """
 
@@ -23,6 +24,9 @@ import time
 COMMANDS = {
     "backprop": (["backprop"], "import sympy", 1.5),
     "svm": (["svm"], "import cvxpy, sympy", 1.3),
+    # the version and the help load no maths library, only the standard modules the CLI is built on
+    "version": (["--version"], "import argparse, dataclasses, decimal, pathlib", 1.5),
+    "help": ([], "import argparse, dataclasses, decimal, pathlib", 1.5),
 }
 
 

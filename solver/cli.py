@@ -11,10 +11,10 @@ import sys
 from collections.abc import Sequence
 from decimal import Decimal
 
+from pathlib import Path
+
 from solver import __version__
 from solver.errors import InputError
-from solver.kinds import KINDS
-from solver.render.output import output_stream, write_text
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -59,16 +59,32 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=FORMATS, default="terminal", help="output format (default: terminal)")
     parser.add_argument("--decimals", type=_decimals, default=None, metavar="N",
                         help="decimal places shown, rounded half-up (default: the problem's, else 4)")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output (- for it)")
+    parser.add_argument("--questions", action="store_true",
+                        help="a question sheet: the problem, what to compute and a blank answer table, no answers")
+    parser.add_argument("--no-keys", dest="keys", action="store_false",
+                        help="leave out the keys (the names an answer file uses) beside each quantity")
     parser.add_argument("--no-pictures", dest="pictures", action="store_false",
                         help="leave the pictures out (html draws them inline; markdown and latex beside -o FILE)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def program_name() -> str:
+    """The program as it was invoked: ``solver`` for the console script, ``python -m solver`` (or
+    ``python3 -m solver``…) for the module."""
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    if name.startswith("solver") and not name.endswith(".py"):
+        return name
+    interpreter = Path(getattr(sys, "orig_argv", ["python"])[0] or "python").name
+    return f"{interpreter if interpreter.startswith('python') else 'python'} -m solver"
+
+
+def build_parser(prog: str = "python -m solver") -> argparse.ArgumentParser:
+    from solver.kinds import KINDS
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", help="show a traceback on errors")
     parser = _Parser(
-        prog="python -m solver",
+        prog=prog,
         description="Solve small machine-learning exercises exactly, step by step, and check answers.",
         parents=[common],
     )
@@ -161,7 +177,7 @@ def _load(problem: str, expected_kind: str | None):
     derivation = catalog.load(problem)
     if expected_kind is not None and derivation.kind != expected_kind:
         raise InputError(
-            f"is a {derivation.kind} problem; use `python -m solver {derivation.kind}` or `solve`",
+            f"is a {derivation.kind} problem; use `{program_name()} {derivation.kind}` or `solve`",
             source=problem,
         )
     return derivation
@@ -170,21 +186,39 @@ def _load(problem: str, expected_kind: str | None):
 def cmd_list(args: argparse.Namespace) -> int:
     from solver.kinds import catalog
 
+    from solver.render.rich_output import console_width
+
     problems = catalog.builtins()
-    width = max(len(p.name) for p in problems)
-    for p in problems:
-        sys.stdout.write(f"{p.name.ljust(width)}  {p.kind:<9} {p.title}\n")
+    sys.stdout.write(listing([(p.name, p.kind, p.title) for p in problems], console_width(sys.stdout)))
     return EXIT_OK
+
+
+def listing(rows: list[tuple[str, str, str]], width: int) -> str:
+    """Name, kind and title, one line each (as programs expect), each line cut to ``width`` at a
+    word of the title, with "…" where the title goes on."""
+    names = max(len(name) for name, _, _ in rows)
+    kinds = max(len(kind) for _, kind, _ in rows)
+    out = []
+    for name, kind, title in rows:
+        line = f"{name.ljust(names)}  {kind.ljust(kinds)}  {title}".rstrip()
+        if len(line) > width:
+            cut = line[: max(width - 1, names)]
+            cut = cut[: cut.rfind(" ")] if " " in cut[names + kinds + 4:] else cut
+            line = cut.rstrip(" ,;:(") + "…"
+        out.append(line)
+    return "\n".join(out) + "\n"
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
     from solver.render import emit
     from solver.render.options import RenderOptions
+    from solver.render.output import output_stream
 
     derivation = _load(args.problem, args.expected_kind)
     decimals = derivation.decimals if args.decimals is None else args.decimals
     beside = args.output if args.output not in (None, "-") else None
-    options = RenderOptions(decimals, pictures=args.pictures, pictures_beside=beside)
+    options = RenderOptions(decimals, keys=args.keys, questions=args.questions, pictures=args.pictures,
+                            pictures_beside=beside)
     with output_stream(args.output) as stream:
         emit(args.format, derivation, options, stream)
     return EXIT_OK
@@ -192,6 +226,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
 def cmd_template(args: argparse.Namespace) -> int:
     from solver.checking.template import answer_template
+    from solver.render.output import write_text
 
     write_text(args.output, answer_template(_load(args.problem, None)))
     return EXIT_OK
@@ -229,17 +264,40 @@ _COMMANDS = {
     "check": cmd_check,
     "gradescope": cmd_gradescope,
     "variants": cmd_variants,
-    **{k: cmd_solve for k in KINDS},
 }
 
 
+def _command(name: str):
+    return _COMMANDS.get(name, cmd_solve)  # every other command is a kind's
+
+
+def _check_command_name(argv: list[str], parser: argparse.ArgumentParser) -> None:
+    """A mistyped command is refused with the nearest one: ``bakprop`` — did you mean ``backprop``?"""
+    import difflib
+
+    from solver.kinds import KINDS
+
+    command = next((a for a in argv if not a.startswith("-")), None)
+    names = [*_COMMANDS, *KINDS]
+    if command is None or command in names:
+        return
+    close = difflib.get_close_matches(command, names, n=1, cutoff=0.5)
+    hint = f"; did you mean `{close[0]}`?" if close else f" (commands: {', '.join(names)})"
+    raise InputError(f"unknown command {command!r}{hint} (see `{parser.prog} --help`)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; returns the exit status."""
+    """Run one command; returns the exit status.  No arguments print the help."""
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     try:
-        args = build_parser().parse_args(argv)
-        return _COMMANDS[args.command](args)
+        parser = build_parser(program_name())
+        if not [a for a in argv if a != "--debug"]:
+            sys.stdout.write(parser.format_help())
+            return EXIT_OK
+        _check_command_name(argv, parser)
+        args = parser.parse_args(argv)
+        return _command(args.command)(args)
     except InputError as error:
         if debug:
             raise

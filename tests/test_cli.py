@@ -119,7 +119,8 @@ def test_usage_errors_are_one_line():
     result = run_solver("backprop", "--format", "pdf")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "invalid choice" in result.stderr
-    assert run_solver().returncode == 2
+    result = run_solver("bakprop")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
 
 
 def test_debug_shows_the_traceback(tmp_path):

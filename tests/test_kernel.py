@@ -16,6 +16,7 @@ from solver.checking.template import answer_template
 from solver.errors import InputError
 from solver.kinds import catalog
 from solver.maths import gram
+from solver.render.terminal import fragments as note_text
 
 KERNEL_BUILTINS = ["kernel-rings", "kernel-line-abs", "kernel-polynomial-valid", "kernel-not-a-kernel", "kernel-xor"]
 
@@ -56,7 +57,7 @@ def test_rings_are_separated_by_the_squared_radius(loaded):
 
 
 def test_rings_are_not_separable_in_the_input_space(loaded):
-    notes = [" ".join(str(f) for f in note) for s in loaded["kernel-rings"].sections for note in s.notes]
+    notes = [note_text(note, loaded["kernel-rings"], 4) for s in loaded["kernel-rings"].sections for note in s.notes]
     assert any("In the input space the points are not linearly separable" in n for n in notes)
 
 
@@ -82,7 +83,7 @@ def test_polynomial_kernel_is_the_dot_product_of_its_map(loaded):
     assert value(d, "psd") == 1
     eigenvalues = np.linalg.eigvalsh(np.array(K, dtype=float).reshape(4, 4))
     assert eigenvalues.min() > 0
-    notes = " ".join(str(f) for s in d.sections for n in s.notes for f in n)
+    notes = " ".join(note_text(n, d, 4) for s in d.sections for n in s.notes)
     assert "K(x, y) = ⟨φ(x), φ(y)⟩ for every x and y" in notes
     # The pivots multiply to det K (K = L·D·Lᵀ with L unit triangular).
     pivots = value(d, "pivots")
@@ -210,13 +211,13 @@ def test_rbf_kernel_svm_matches_scikit_learn_to_60_digit_values():
     assert [float(d.by_key[f"f.p{i}"].values[0].approx) for i in range(4)] == pytest.approx(
         list(svc.decision_function(K)), abs=1e-5)
     assert d.by_key["k"].values[1].exact == sympy.exp(-2)  # K(P0, P1) = e^(−‖(0,0) − (1,1)‖²)
-    notes = " ".join(str(f) for s in d.sections for n in s.notes for f in n)
+    notes = " ".join(note_text(n, d, 4) for s in d.sections for n in s.notes)
     assert "60-digit" in notes
 
 
 def test_linear_kernel_on_xor_is_not_separable():
     d = solve(_svm_problem([(1, 1), (-1, -1), (1, -1), (-1, 1)], [-1, -1, 1, 1], '"linear"'))
-    notes = " ".join(str(f) for s in d.sections for n in s.notes for f in n)
+    notes = " ".join(note_text(n, d, 4) for s in d.sections for n in s.notes)
     assert "No hyperplane in the feature space separates the classes" in notes
     assert "alpha.p0" not in d.by_key
 
@@ -224,7 +225,7 @@ def test_linear_kernel_on_xor_is_not_separable():
 def test_map_without_its_root_two_is_not_the_kernel():
     d = solve('kind = "kernel"\ntitle = "t"\npoints = [{ x = [1, 2] }, { x = [0, 1] }]\n'
               'feature_map = ["x1^2", "x1*x2", "x2^2"]\nkernel = { type = "polynomial", degree = 2 }\n')
-    notes = " ".join(str(f) for s in d.sections for n in s.notes for f in n)
+    notes = " ".join(note_text(n, d, 4) for s in d.sections for n in s.notes)
     assert "K(x, y) ≠ ⟨φ(x), φ(y)⟩ in general" in notes
     # (x·y)² at (1,2), (1,2) is 25; without the √2 the map gives 1 + 4 + 16 = 21.
     assert value(d, "K")[0] == 25 and value(d, "K_phi")[0] == 21
@@ -369,5 +370,5 @@ def test_an_asymmetric_kernel_is_not_a_kernel():
               'kernel = "x*y + x"\n')
     # K(A, B) = 1·2 + 1 = 3 but K(B, A) = 2·1 + 2 = 4.
     assert value(d, "K") == (2, 3, 4, 6)
-    notes = " ".join(str(f) for s in d.sections for n in s.notes for f in n)
+    notes = " ".join(note_text(n, d, 4) for s in d.sections for n in s.notes)
     assert "K is not symmetric: K(A, B) ≠ K(B, A)" in notes and "psd" not in d.by_key

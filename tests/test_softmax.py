@@ -13,6 +13,7 @@ import sympy
 
 from solver.kinds import catalog
 from solver.maths.evaluate import evaluate_decimal
+from solver.render.terminal import fragments as note_text
 from tests.independent import (
     at_point,
     close,
@@ -129,7 +130,7 @@ def test_symbolic_results_equal_sympy_diff_at_random_points(seed):
 
 def test_labels_not_summing_to_one_change_the_shortcut():
     d = solve_text(logits_problem([Fraction(1), Fraction(0), Fraction(-1)], [Fraction(1, 2)] * 3))
-    notes = " ".join(str(f) for s in d.sections for n in s.notes for f in n)
+    notes = " ".join(note_text(n, d, 4) for s in d.sections for n in s.notes)
     assert "does not hold" in notes
     step = d.by_key["dl_dz1"]
     assert "shortcut_without_sum" in {m.id for m in step.mistakes}

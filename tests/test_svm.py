@@ -24,6 +24,7 @@ from solver.maths.functions import linear_solve
 from solver.maths.numbers import NUMERIC
 from solver.render import emit
 from solver.render.options import RenderOptions
+from solver.render.terminal import fragments as note_text
 
 
 def _value(derivation, key):
@@ -77,7 +78,7 @@ def test_six_points_alpha_is_one_of_the_optimal_ones(six):
     assert 2 <= t <= 4
     assert alpha == {"A": 0, "B": 6 - t, "C": t - 2, "D": t, "E": 0, "F": 4 - t}
     assert t in (2, 4)
-    notes = " ".join(str(f) for s in six.sections for n in s.notes for f in n)
+    notes = " ".join(note_text(n, six, 4) for s in six.sections for n in s.notes)
     assert "α is not unique" in notes
 
 
@@ -101,7 +102,7 @@ def test_given_hyperplane(given):
     # the maximum-margin hyperplane beside it is the same one
     assert _value(given, "opt.w") == (-2, 0) and _value(given, "opt.b") == 5
     assert _value(given, "opt.support_vectors") == {"B", "C"}
-    notes = " ".join(str(f) for s in given.sections for n in s.notes for f in n)
+    notes = " ".join(note_text(n, given, 4) for s in given.sections for n in s.notes)
     assert "is the maximum-margin hyperplane" in notes
 
 
@@ -353,7 +354,7 @@ def test_a_given_hyperplane_on_inseparable_points_is_assessed(tmp_path):
     body = BAD["not separable"][0] + "[hyperplane]\nw = [1, 1]\nb = -1\n"
     derivation = catalog.load_text((HEAD + body).encode(), "given.toml")
     assert _value(derivation, "support_vectors") == {"A", "B"}
-    notes = " ".join(str(f) for s in derivation.sections for n in s.notes for f in n)
+    notes = " ".join(note_text(n, derivation, 4) for s in derivation.sections for n in s.notes)
     assert "It does not separate the data" in notes
     assert "no maximum-margin hyperplane to compare with" in notes
 
@@ -365,7 +366,7 @@ def test_a_given_hyperplane_at_another_scale(tmp_path):
     assert _value(derivation, "margin") == sympy.Rational(1, 4)
     assert _value(derivation, "distance") == sympy.Rational(1, 2)
     assert _value(derivation, "support_vectors") == set()
-    notes = " ".join(str(f) for s in derivation.sections for n in s.notes for f in n)
+    notes = " ".join(note_text(n, derivation, 4) for s in derivation.sections for n in s.notes)
     assert "same boundary as the maximum-margin hyperplane" in notes
 
 
@@ -404,7 +405,7 @@ def test_soft_margin_with_no_free_alpha_takes_the_middle_of_b():
     assert _value(derivation, "b") == R(-3, 2)
     assert _value(derivation, "free_support_vectors") == set()
     assert _value(derivation, "bounded_support_vectors") == {"P1", "P3"}
-    notes = " ".join(str(f) for s in derivation.sections for n in s.notes for f in n)
+    notes = " ".join(note_text(n, derivation, 4) for s in derivation.sections for n in s.notes)
     assert "b is not unique" in notes
 
 

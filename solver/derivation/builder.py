@@ -16,7 +16,9 @@ from fractions import Fraction
 import sympy
 
 from solver.derivation.figure import Figure
-from solver.derivation.model import Derivation, Fragment, Mistake, Quantity, Scalar, Section, Shape, Step, Table, Text
+from solver.derivation.model import (
+    Derivation, Fragment, Mistake, Quantity, Scalar, Section, Shape, Step, Table, Text, prose,
+)
 from solver.errors import InputError
 from solver.maths.evaluate import DECIMAL, RATIONAL, NotRational, closed_form, compile_formula, tree_size
 from solver.maths.notation import Notation
@@ -111,14 +113,16 @@ class Builder:
         self._scope_tags = tags
 
     def note(self, *fragments: Fragment) -> None:
-        """A remark shown after the current section's steps."""
-        text: Text = tuple(fragments)
+        """A remark shown after the current section's steps; maths in its strings is marked with
+        ``$…$`` (see :func:`~solver.derivation.model.prose`)."""
+        text: Text = prose(*fragments)
         if text not in self._open["notes"]:
             self._open["notes"].append(text)
 
     def table(self, title: str, header: Sequence[str], rows: Sequence[Sequence[Fragment]]) -> None:
-        """A table shown after the current section's steps."""
-        self._open["tables"].append(Table(title, tuple(header), tuple(tuple(r) for r in rows)))
+        """A table shown after the current section's steps; a cell's maths may be marked with ``$…$``."""
+        cells = tuple(tuple(_cell(c) for c in row) for row in rows)
+        self._open["tables"].append(Table(title, tuple(_cell(h) for h in header), cells))
 
     def figure(self, figure: Figure) -> None:
         """A picture shown after the current section's tables."""
@@ -254,10 +258,16 @@ class Builder:
         return cells[0] if shape == (1, 1) else sympy.Symbol(key, commutative=False)
 
     def build(self, *, problem: str, kind: str, title: str, decimals: int, description: Text = ()) -> Derivation:
-        """The finished derivation."""
+        """The finished derivation; maths in the description's strings may be marked with ``$…$``."""
         self._close()
-        return Derivation(problem, kind, title, tuple(self._sections), decimals, description,
+        return Derivation(problem, kind, title, tuple(self._sections), decimals, prose(*description),
                           display_names=tuple(self._display_names.items()))
+
+
+def _cell(fragment: Fragment) -> Fragment:
+    """A table cell is one fragment: a string that is all maths (``"$Σαᵢyᵢ = 0$"``) becomes maths."""
+    parts = prose(fragment)
+    return parts[0] if len(parts) == 1 else fragment
 
 
 def _moderate(value: Decimal) -> bool:

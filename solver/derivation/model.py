@@ -142,8 +142,33 @@ class Value:
     quantity: Quantity
 
 
-Fragment = str | Math | Value
+@dataclass(frozen=True)
+class MathText:
+    """A short formula inside running text, written in the project's Unicode notation
+    (``yᵢ(w·xᵢ + b) ≥ 1``) where a sympy formula would be clumsy; each medium sets it as maths."""
+
+    text: str
+
+
+Fragment = str | Math | Value | MathText
 Text = tuple[Fragment, ...]
+
+
+def prose(*fragments: Fragment) -> Text:
+    """Running text with the maths of its words marked: in each string, what stands between a pair
+    of ``$`` signs becomes a :class:`MathText` (``"where $yₛ(w·xₛ + b) = 1$"``)."""
+    out: list[Fragment] = []
+    for fragment in fragments:
+        if not isinstance(fragment, str) or fragment.count("$") < 2:
+            out.append(fragment)
+            continue
+        pieces = fragment.split("$")
+        if len(pieces) % 2 == 0:  # an unpaired $ at the end stays text
+            pieces[-2:] = [pieces[-2] + "$" + pieces[-1]]
+        for i, piece in enumerate(pieces):
+            if piece:
+                out.append(MathText(piece) if i % 2 else piece)
+    return tuple(out)
 
 
 # --- what a quantity says about a good exercise -------------------------------------------------
@@ -210,7 +235,7 @@ class Table:
     """A table shown after a section's steps: a header and rows of fragments."""
 
     title: str
-    header: tuple[str, ...]
+    header: tuple[Fragment, ...]
     rows: tuple[tuple[Fragment, ...], ...]
 
 

@@ -13,9 +13,11 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from solver.derivation.model import Derivation
-from solver.reading.problem_file import Doc
+if TYPE_CHECKING:  # the command line reads this table to build its help: importing it stays light
+    from solver.derivation.model import Derivation
+    from solver.reading.problem_file import Doc
 
 #: Top-level keys every problem file may have, whatever its kind.
 COMMON_KEYS = ("kind", "title", "decimals", "tolerance", "grading", "vary")

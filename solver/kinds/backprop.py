@@ -180,7 +180,7 @@ class _Writer:
             if value.exact is not None and value.exact == 0:
                 self.b.note(
                     Math(cell),
-                    f" = 0 exactly, so the derivative of {function} there is taken as ",
+                    f"$ = 0$ exactly, so the derivative of {function} there is taken as ",
                     Math(self.net.relu_prime_at_zero),
                     " (set network.relu_prime_at_zero to change this convention).",
                 )
@@ -311,7 +311,7 @@ class _Writer:
             if total == 1:
                 display, cells = difference(yhat.symbol, y.symbol), p - t
             else:
-                self.b.note("The targets do not sum to 1, so ∂L/∂z is ŷ·Σy − y, not the usual ŷ − y.")
+                self.b.note("The targets do not sum to 1, so $∂L/∂z$ is $ŷ·Σy − y$, not the usual $ŷ − y$.")
                 display = sum_of([product_of([sum_of(y.cells), yhat.symbol]), minus(y.symbol)])
                 cells = p * sum(t) - t
         elif net.loss == "binary_cross_entropy":

@@ -28,9 +28,9 @@ MAX_SAMPLE_PASSES = 200
 MAX_WORK = 10_000
 
 _LOSS_WORDS = {
-    "half_mse": "½‖ŷ − y‖²",
+    "half_mse": "$½‖ŷ − y‖²$",
     "mse": "mean squared error",
-    "cross_entropy": "cross-entropy −Σ y log ŷ",
+    "cross_entropy": "cross-entropy $−Σ y log ŷ$",
     "binary_cross_entropy": "binary cross-entropy",
 }
 
@@ -174,7 +174,7 @@ def describe(net: Network) -> str:
     activations = ", ".join(net.activations)
     updates = len(net.batches())
     mode = {"sgd": "per-sample SGD", "minibatch": f"mini-batches of {net.batch_size}", "batch": "full batch"}
-    formula = "z = xW + b" if net.layout == "in_out" else "z = Wx + b"
+    formula = "$z = xW + b$" if net.layout == "in_out" else "$z = Wx + b$"
     return (
         f"A {layers} network (activations: {activations}; loss: {_LOSS_WORDS[net.loss]}), "
         f"trained by {mode[net.mode]} for {net.epochs} epoch{'s' if net.epochs > 1 else ''} "

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import sys
 import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,7 +15,7 @@ from solver.derivation.model import Derivation
 from solver.kinds.grading_table import read_grading
 from solver.errors import InputError
 from solver.maths.numbers import decimal_of_rational
-from solver.reading.problem_file import Doc, parse_toml, read_toml
+from solver.reading.problem_file import MAX_FILE_BYTES, Doc, parse_toml, read_toml
 
 DEFAULT_DECIMALS = 4
 MAX_DECIMALS = 30
@@ -57,15 +59,31 @@ def resolve(problem: str) -> tuple[str, Path]:
     path = Path(problem)
     if path.is_file() or path.suffix == ".toml" or "/" in problem:
         return problem, path
-    raise InputError(f"no built-in problem or file named {problem!r} (see `python -m solver list`)")
+    close = difflib.get_close_matches(problem, builtin_names(), n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    raise InputError(f"no built-in problem or file named {problem!r}{hint} (the `list` command shows them all)")
+
+
+#: How a problem read from standard input (``-``) is named in messages and output.
+STDIN = "<stdin>"
 
 
 def read_problem(problem: str) -> tuple[str, Doc]:
-    """The parsed problem file (not yet solved) and its display name."""
+    """The parsed problem file (not yet solved) and its display name; ``-`` reads standard input."""
+    if problem == "-":
+        return STDIN, Doc(parse_toml(_standard_input(), STDIN))
     name, path = resolve(problem)
     source = f"problems/{name}.toml" if path.parent == problems_dir() else name
     doc = Doc(read_toml(path, source))
     return source, doc
+
+
+def _standard_input() -> bytes:
+    """The bytes on standard input, read no further than one past the size limit."""
+    try:
+        return sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    except (OSError, ValueError) as error:
+        raise InputError(f"cannot read standard input: {error}", source=STDIN) from None
 
 
 def solve(doc: Doc, source: str) -> Derivation:

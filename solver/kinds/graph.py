@@ -427,7 +427,7 @@ def build(doc: Doc, problem: str, decimals: int) -> Derivation:
     edges = writer.edges([p for variable in graph.variables for p in found[variable]])
     for variable in graph.variables:
         writer.derivative(variable, found[variable], edges)
-    asked = ", ".join(f"∂{graph.output}/∂{v}" for v in graph.variables)
+    asked = ", ".join(f"$∂{graph.output}/∂{v}$" for v in graph.variables)
     description = (f"A computational graph of {len(graph.inputs)} inputs and {len(graph.formulas)} nodes; {asked} "
                    "as the sum over every path of the product of the local derivatives along it.",)
     derivation = b.build(problem=problem, kind="graph", title=doc.text("title"), decimals=decimals,

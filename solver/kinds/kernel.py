@@ -108,9 +108,9 @@ class KernelWriter:
                 rows.append((point.name, Value(self.x[point.name]), "query" if p.labelled else ""))
         self.b.table("Points", ("Point", "x", "y") if p.labelled else ("Point", "x", ""), rows)
         if p.feature_map is not None:
-            self.b.note("Feature map: φ(x) = ", Math(self._generic(self._map_display(p.x))), ".")
+            self.b.note("Feature map: $φ(x) = $", Math(self._generic(self._map_display(p.x))), ".")
         if p.kernel is not None:
-            self.b.note(f"Kernel ({_kernel_words(p.kernel)}): K(x, y) = ", Math(self._generic(p.kernel.formula)), ".")
+            self.b.note(f"Kernel ({_kernel_words(p.kernel)}): $K(x, y) = $", Math(self._generic(p.kernel.formula)), ".")
 
     def _generic(self, expr: sympy.Basic) -> sympy.Basic:
         """A formula in x₁…x_d, y₁…y_d written with display names x₁, y₁ (x, y in one dimension)."""
@@ -224,12 +224,12 @@ class KernelWriter:
             same = difference == 0 or sympy.simplify(difference) == 0
         expanded = sympy.expand(inner)
         if same:
-            self.b.note("K(x, y) = ⟨φ(x), φ(y)⟩ for every x and y: expanded, ⟨φ(x), φ(y)⟩ = ",
-                        Math(self._generic(expanded)), ", which is K(x, y). So K is a kernel: the dot product "
-                        "in the feature space of φ.")
+            self.b.note("$K(x, y) = ⟨φ(x), φ(y)⟩$ for every $x$ and $y$: expanded, $⟨φ(x), φ(y)⟩ = $",
+                        Math(self._generic(expanded)), ", which is $K(x, y)$. So $K$ is a kernel: the dot product "
+                        "in the feature space of $φ$.")
         else:
-            self.b.note("K(x, y) ≠ ⟨φ(x), φ(y)⟩ in general: ⟨φ(x), φ(y)⟩ = ", Math(self._generic(expanded)),
-                        " and K(x, y) − ⟨φ(x), φ(y)⟩ = ", Math(self._generic(-difference)), ".")
+            self.b.note("$K(x, y) ≠ ⟨φ(x), φ(y)⟩$ in general: $⟨φ(x), φ(y)⟩ = $", Math(self._generic(expanded)),
+                        " and $K(x, y) − ⟨φ(x), φ(y)⟩ = $", Math(self._generic(-difference)), ".")
         rows = [[self._dot_cell(a, b) for b in names] for a in names]
         self.b.step("K_phi", Notation("K_φ", r"K_{\varphi}", "K_phi"), gram_entries(_inner(self.xi, self.xj)), rows)
 
@@ -248,7 +248,7 @@ class KernelWriter:
                           else abs(entries[i][j].approx - entries[j][i].approx) > SLACK)]
         if asymmetric:
             i, j = asymmetric[0]
-            self.b.note(f"K is not symmetric: K({names[i]}, {names[j]}) ≠ K({names[j]}, {names[i]}), so it is not a "
+            self.b.note(f"$K$ is not symmetric: $K({names[i]}, {names[j]}) ≠ K({names[j]}, {names[i]})$, so it is not a "
                         "kernel (a kernel is a dot product, which is symmetric).")
             return None
         cell = lambda i, j: K.cells[i * n + j]
@@ -262,12 +262,12 @@ class KernelWriter:
         violations = [(names[i], names[j]) for i in range(n) for j in range(i + 1, n) if cs.values[i * n + j].approx < 0]
         if violations:
             a, b = violations[0]
-            self.b.note(f"Cauchy–Schwarz fails for {a} and {b}: K({a}, {b})² > K({a}, {a})·K({b}, {b}), which no "
-                        f"dot product allows, so K is not a kernel ({len(violations)} pair"
+            self.b.note(f"Cauchy–Schwarz fails for {a} and {b}: $K({a}, {b})² > K({a}, {a})·K({b}, {b})$, which no "
+                        f"dot product allows, so $K$ is not a kernel ({len(violations)} pair"
                         f"{'s' * (len(violations) != 1)} fail{'s' * (len(violations) == 1)}).")
         else:
-            self.b.note("Cauchy–Schwarz holds for every pair: K(xᵢ, xⱼ)² ≤ K(xᵢ, xᵢ)·K(xⱼ, xⱼ) (every entry of CS is "
-                        "≥ 0). This is necessary for a kernel, not sufficient; the pivots below decide.")
+            self.b.note("Cauchy–Schwarz holds for every pair: $K(xᵢ, xⱼ)² ≤ K(xᵢ, xᵢ)·K(xⱼ, xⱼ)$ (every entry of CS is "
+                        "$≥ 0$). This is necessary for a kernel, not sufficient; the pivots below decide.")
         return self._pivots(entries, rational)
 
     def _pivots(self, entries, rational: bool) -> gram.Certificate:
@@ -292,7 +292,7 @@ class KernelWriter:
             display = at_least(smallest, 0)
             self.b.step("psd", Notation("PSD", r"\mathrm{PSD}", "psd"), display, at_least(smallest, 0))
             exact = "exact" if rational else "60-digit"
-            self.b.note(f"Every pivot of K = L·D·Lᵀ is ≥ 0 ({exact} arithmetic), so K is positive semi-definite: "
+            self.b.note(f"Every pivot of $K = L·D·Lᵀ$ is $≥ 0$ ({exact} arithmetic), so $K$ is positive semi-definite: "
                         "a valid kernel on these points (PSD = 1 means yes).")
             if not rational:
                 self.b.note("K's entries are irrational, so the pivots are 60-digit values and a pivot counts as 0 "
@@ -308,8 +308,8 @@ class KernelWriter:
         pivot = certificate.pivots[-1]
         why = ("is negative" if pivot < 0 else
                "is 0 while its column below is not, which no positive semi-definite matrix allows")
-        self.b.note(f"Pivot d{subscript(str(k))} {why}: K is not positive semi-definite, so K is not a valid "
-                    "kernel. The witness c below proves it: cᵀKc < 0, while for a kernel cᵀKc = ‖Σᵢ cᵢφ(xᵢ)‖² ≥ 0.")
+        self.b.note(f"Pivot $d{subscript(str(k))}$ {why}: $K$ is not positive semi-definite, so $K$ is not a valid "
+                    "kernel. The witness $c$ below proves it: $cᵀKc < 0$, while for a kernel $cᵀKc = ‖Σᵢ cᵢφ(xᵢ)‖² ≥ 0$.")
         c = self.b.given("witness", Notation("c", "c", "c"),
                          [list(certificate.witness)] if n > 1 else certificate.witness[0])
         terms = [c.cells[i] * c.cells[j] * K.cells[i * n + j] for i in range(n) for j in range(n)]
@@ -319,8 +319,8 @@ class KernelWriter:
         self.b.step("psd", Notation("PSD", r"\mathrm{PSD}", "psd"), at_least(quadratic.symbol, 0),
                     at_least(quadratic.cells[0], 0))
         members = " + ".join(f"{ci}·φ({name})" for ci, name in zip(certificate.witness, names) if ci)
-        self.b.note("With c = ", Value(c), ": cᵀKc = ", Value(quadratic),
-                    f" < 0, but it would be ‖{members}‖² ≥ 0 if K were a kernel. PSD = 0 means no.".replace("-", "−"))
+        self.b.note("With $c = $", Value(c), ": $cᵀKc = $", Value(quadratic),
+                    f"$ < 0$, but it would be $‖{members}‖² ≥ 0$ if $K$ were a kernel. PSD = 0 means no.".replace("-", "−"))
         return certificate
 
     # --- the mean in feature space ------------------------------------------------------------
@@ -346,10 +346,10 @@ class KernelWriter:
                     root / Q,
                     mistakes=[mistakes.sum_instead_of_mean(root),
                               mistakes.same_point([sympy.sqrt(sum(diagonal, sympy.S.Zero)) / Q])])
-        self.b.note(f"μ_φ = (1/Q)·Σₘ φ(xₘ) with Q = {n}, so ‖μ_φ‖² = (1/Q²)·Σₘ Σₙ ⟨φ(xₘ), φ(xₙ)⟩ = (1/Q²)·Σₘ Σₙ Kₘₙ: "
-                    "computed from K alone, without φ.")
+        self.b.note(f"$μ_φ = (1/Q)·Σₘ φ(xₘ)$ with $Q = {n}$, so $‖μ_φ‖² = (1/Q²)·Σₘ Σₙ ⟨φ(xₘ), φ(xₙ)⟩ = (1/Q²)·Σₘ Σₙ Kₘₙ$: "
+                    "computed from $K$ alone, without $φ$.")
         if certificate is None or not certificate.is_psd:
-            self.b.note("K is not a valid kernel, so there is no feature space and this ‖μ_φ‖ is only a formula's value.")
+            self.b.note("$K$ is not a valid kernel, so there is no feature space and this $‖μ_φ‖$ is only a formula's value.")
 
 
 #: Largest size of a mapped coordinate or Gram entry: the numerical solvers work in floating point.

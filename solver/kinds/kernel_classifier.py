@@ -170,8 +170,8 @@ class KernelSVMWriter:
         self.b.section("Kernel SVM · numerical dual (cvxpy)")
         numeric = optimum.numeric
         floats = ", ".join(f"{a:.6f}" for a in numeric.alpha)
-        self.b.note(f"cvxpy ({numeric.solver}, status {numeric.status}) maximises Σαᵢ − ½ΣᵢΣⱼ αᵢαⱼyᵢyⱼK(xᵢ, xⱼ) "
-                    f"subject to αᵢ ≥ 0, Σαᵢyᵢ = 0: α ≈ ({floats}), b ≈ {numeric.b:.6f}. These floating-point "
+        self.b.note(f"cvxpy ({numeric.solver}, status {numeric.status}) maximises $Σαᵢ − ½ΣᵢΣⱼ αᵢαⱼyᵢyⱼK(xᵢ, xⱼ)$ "
+                    f"subject to $αᵢ ≥ 0$, $Σαᵢyᵢ = 0$: $α ≈ [{floats}]$, $b ≈ {numeric.b:.6f}$. These floating-point "
                     "estimates only say which points are on the margin; the exact α below solve the KKT system there "
                     "and are proved optimal by the certificate.")
 
@@ -183,9 +183,9 @@ class KernelSVMWriter:
         rows, rhs = kernel_svm.kkt_system([[self.k(i, j) for j in range(self.n)] for i in range(self.n)], y, solved)
         m = len(solved) + 1
         flat = [entry for row in rows for entry in row] + list(rhs)
-        self.b.note("Take αᵢ = 0 off the support vectors {" + ", ".join(names) + "}. The KKT conditions "
-                    "yⱼ(Σᵢ αᵢyᵢK(xᵢ, xⱼ) + b) = 1 on each of them and Σαᵢyᵢ = 0 are a linear system M·u = r in "
-                    "u = (α of the support vectors, b), one equation per row of the table.")
+        self.b.note("Take $αᵢ = 0$ off the support vectors ${" + ", ".join(names) + "}$. The KKT conditions "
+                    "$yⱼ(Σᵢ αᵢyᵢK(xᵢ, xⱼ) + b) = 1$ on each of them and $Σαᵢyᵢ = 0$ are a linear system $M·u = r$ in "
+                    "$u$ = ($α$ of the support vectors, $b$), one equation per row of the table.")
         self._equations(rows, rhs, names)
         M, r = sympy.Symbol("M", commutative=False), sympy.Symbol("r", commutative=False)
         support = self._on_margin(optimum)
@@ -256,7 +256,7 @@ class KernelSVMWriter:
         display = sympy.Add(self.w.y[name].symbol, minus(self._support_display(column, optimum)), evaluate=False)
         b = self.b.step("b", Notation("b", "b", "b"), display,
                         self.w.y[name].cells[0] - self._support_sum(column, optimum))
-        self.b.note(f"b from the support vector {name}, where y·f = 1 and so b = y_{name} − Σᵢ αᵢyᵢK(xᵢ, {name}).")
+        self.b.note(f"$b$ from the support vector {name}, where $y·f = 1$ and so $b = y_{name} − Σᵢ αᵢyᵢK(xᵢ, {name})$.")
         return b
 
     def _margin(self, optimum) -> None:
@@ -273,8 +273,8 @@ class KernelSVMWriter:
         n = norm.symbol
         self.b.step("margin", Notation("margin", r"\text{margin}", "margin"), sympy.Pow(n, -1, evaluate=False), 1 / n,
                     mistakes=[svm_mistakes.margin_as_width(n)])
-        self.b.note("w = Σᵢ αᵢyᵢφ(xᵢ) lives in the feature space, so only its norm is computed, from K: "
-                    "‖w‖² = ΣᵢΣⱼ αᵢαⱼyᵢyⱼK(xᵢ, xⱼ) (= Σᵢαᵢ at the optimum).")
+        self.b.note("$w = Σᵢ αᵢyᵢφ(xᵢ)$ lives in the feature space, so only its norm is computed, from $K$: "
+                    "$‖w‖² = ΣᵢΣⱼ αᵢαⱼyᵢyⱼK(xᵢ, xⱼ)$ ($= Σᵢαᵢ$ at the optimum).")
 
     def _certificate(self, optimum, b: Step) -> None:
         self.b.section("Kernel SVM · decision values and certificate")
@@ -305,11 +305,11 @@ class KernelSVMWriter:
                     [[_is_one(margins[name]) for name in self.names]], labels=self.names,
                     mistakes=svm_mistakes.set_mistakes("the support vectors are every point with yᵢf(xᵢ) = 1"))
         how = "exactly" if optimum.exact else "to within 10⁻⁴⁰ (60-digit values: K's entries are irrational)"
-        self.b.note(f"Certificate, {how}: every αᵢ ≥ 0, Σαᵢyᵢ = 0, every yᵢf(xᵢ) ≥ 1, and αᵢ > 0 only where "
-                    "yᵢf(xᵢ) = 1. With K positive semi-definite these are the KKT conditions of a convex problem, so "
+        self.b.note(f"Certificate, {how}: every $αᵢ ≥ 0$, $Σαᵢyᵢ = 0$, every $yᵢf(xᵢ) ≥ 1$, and $αᵢ > 0$ only where "
+                    "$yᵢf(xᵢ) = 1$. With $K$ positive semi-definite these are the KKT conditions of a convex problem, so "
                     "α and b are optimal.")
         rows = [(name, Value(self.w.y[name]), Value(self.alpha[name]), Value(self.f[name])) for name in self.names]
-        self.b.table("Every point", ("Point", "yᵢ", "αᵢ", "f(xᵢ)"), rows)
+        self.b.table("Every point", ("Point", "$yᵢ$", "$αᵢ$", "$f(xᵢ)$"), rows)
 
     def _queries(self, optimum, b: Step) -> None:
         self.b.section("Classifying the query points")
@@ -330,7 +330,7 @@ class KernelSVMWriter:
                                                          f"class_{query.name}"),
                         sympy.sign(f.symbol, evaluate=False), sympy.sign(f.cells[0]), tags=[CLASSIFIED])
             if f.values[0].approx == 0:
-                self.b.note(f"{query.name} lies on the decision boundary (f = 0): it gets neither class.")
+                self.b.note(f"{query.name} lies on the decision boundary ($f = 0$): it gets neither class.")
 
 
 def _is_one(x: sympy.Basic) -> sympy.Basic:

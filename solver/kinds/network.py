@@ -82,10 +82,10 @@ class NetworkWriter:
         self.b.table("Units", ("Unit", "Activation", "Weights", "Bias"), rows)
         used = {u.activation for u in net.units}
         if "step" in used:
-            self.b.note(f"step(z) = 1 for z > 0, 0 for z < 0, and step(0) = {_text(net.step_at_zero)} here "
+            self.b.note(f"$step(z) = 1$ for $z > 0$, 0 for $z < 0$, and $step(0) = {_text(net.step_at_zero)}$ here "
                         "(the problem's step_at_zero).")
         if "sign" in used:
-            self.b.note(f"sign(z) = +1 for z > 0, −1 for z < 0, and sign(0) = {_text(net.sign_at_zero)} here "
+            self.b.note(f"$sign(z) = +1$ for $z > 0$, $−1$ for $z < 0$, and $sign(0) = {_text(net.sign_at_zero)}$ here "
                         "(the problem's sign_at_zero).")
 
     def point_givens(self) -> None:

@@ -216,7 +216,7 @@ class FunctionWriter:
             self.cx = self.b.given("corners.x", Notation("cₓ", "{c_{x}}", "corners_x"), [xs])
             self.cy = self.b.given("corners.y", Notation("c_y", "{c_{y}}", "corners_y"), [ys])
             self.low_symbol, self.high_symbol = self.cx.cells[0], self.cx.cells[-1]
-            self.b.note("The target g runs through the corners (cₓ, c_y) in order, straight between them"
+            self.b.note("The target $g$ runs through the corners $(cₓ, c_y)$ in order, straight between them"
                         + (" (an x given twice is a jump; at a jump either side's value is accepted)"
                            if len(set(xs)) < len(xs) else "") + ".")
         else:
@@ -260,8 +260,8 @@ class FunctionWriter:
         cells = [formulas] if len(formulas) > 1 else formulas[0]
         step = self.b.step("breakpoints", Notation("p", r"\mathbf{p}", "breakpoints"),
                            vector_of(*formulas) if len(formulas) > 1 else formulas[0], cells, mistakes=wrong)
-        self.b.note("Each breakpoint is where a unit's input s·x + c crosses 0, x = −c/s, with s and c that unit's "
-                    "slope and intercept there (for a first-layer unit, −b/w).")
+        self.b.note("Each breakpoint is where a unit's input $s·x + c$ crosses 0, $x = −c/s$, with $s$ and $c$ that "
+                    "unit's slope and intercept there (for a first-layer unit, $−b/w$).")
         return step
 
     def _slopes_intercepts(self) -> tuple[Step, Step]:
@@ -281,7 +281,7 @@ class FunctionWriter:
                         mistakes=[mistakes.all_units_active(wrong_c)] if wrong_c != intercepts else [])
         self._check_pieces(s, c)
         self.b.note("On each piece every ReLU is on or off and every step or sign unit constant, so the network is "
-                    "sₖ·x + cₖ there: sₖ sums the products of weights along the paths through units that are on, cₖ "
+                    "$sₖ·x + cₖ$ there: $sₖ$ sums the products of weights along the paths through units that are on, $cₖ$ "
                     "the biases (and constant units' outputs) carried along them.")
         return s, c
 

@@ -198,8 +198,8 @@ def _labels_note(b: Builder, y: list[Quantity]) -> None:
     total = sum(t.values[0].exact for t in y)
     if total != 1:
         b.note(
-            "The labels sum to ", Math(total), ", not 1: the shortcut ∂L/∂z = p − y does not hold here, and ",
-            "∂L/∂z = p·Σy − y instead (the Jacobian route gives this in general).",
+            "The labels sum to ", Math(total), ", not 1: the shortcut $∂L/∂z = p − y$ does not hold here, and ",
+            "$∂L/∂z = p·Σy − y$ instead (the Jacobian route gives this in general).",
         )
 
 
@@ -242,14 +242,14 @@ def _jacobian_notes(g: _Generic) -> None:
         sympy.Pow(total, 2, evaluate=False),
     )
     g.b.note(
-        "By the quotient rule, with p = e^z/Σ: ", Math(g.partial(p("i"), z("j"))), " = ", Math(quotient_rule), " = ",
+        "By the quotient rule, with $p = e^z/Σ$: ", Math(g.partial(p("i"), z("j"))), "$ = $", Math(quotient_rule), "$ = $",
         Math(product_of([p("i"), difference(delta, p("j"))])), ", where ", Math(delta),
-        " is 1 when i = j and 0 otherwise.",
+        " is 1 when $i = j$ and 0 otherwise.",
     )
     g.b.note(
-        "So the diagonal (i = j) holds ", Math(product_of([p("i"), difference(S.One, p("i"))])),
-        ", and every entry off it (i different from j) holds ", Math(minus(product_of([p("i"), p("j")]))),
-        ": each pᵢ depends on every logit, not only its own.",
+        "So the diagonal ($i = j$) holds ", Math(product_of([p("i"), difference(S.One, p("i"))])),
+        ", and every entry off it ($i ≠ j$) holds ", Math(minus(product_of([p("i"), p("j")]))),
+        ": each $pᵢ$ depends on every logit, not only its own.",
     )
 
 
@@ -288,7 +288,7 @@ def _jacobian(b: Builder, p: list[Step]) -> list[list[Step]]:
             row.append(b.step(key, notation, formula, cells, mistakes=mistakes))
         rows.append(row)
     classes = len(p)
-    b.table("The Jacobian ∂p/∂z (row i, column j)", ["", *(f"∂/∂z{subscript(str(j))}" for j in range(1, classes + 1))],
+    b.table("The Jacobian ∂p/∂z (row i, column j)", ["", *(f"$∂/∂z{subscript(str(j))}$" for j in range(1, classes + 1))],
             [(Math(pi.symbol), *(Value(step) for step in row)) for pi, row in zip(p, rows)])
     return rows
 
@@ -317,10 +317,10 @@ def _shortcut_note(g: _Generic, labels_sum_to_one: bool) -> None:
     dL_dz = g.partial(g("L"), g("z", "k"))
     chain = g.sum_over("i", product_of([g.partial(g("L"), g("p", "i")), g.partial(g("p", "i"), g("z", "k"))]))
     written, collected, shortcut = _simplified(g, "k")
-    fragments = ["Putting ∂L/∂pᵢ = −yᵢ/pᵢ into the Jacobian route: ", Math(dL_dz), " = ", Math(chain), " = ",
-                 Math(written), " = ", Math(collected)]
+    fragments = ["Putting $∂L/∂pᵢ = −yᵢ/pᵢ$ into the Jacobian route: ", Math(dL_dz), "$ = $", Math(chain), "$ = $",
+                 Math(written), "$ = $", Math(collected)]
     if labels_sum_to_one:
-        fragments += [" = ", Math(shortcut), ", since the labels sum to 1."]
+        fragments += ["$ = $", Math(shortcut), ", since the labels sum to 1."]
     else:
         fragments += [", which is not p − y: these labels do not sum to 1."]
     g.b.note(*fragments)
@@ -365,8 +365,8 @@ def build_logits(doc: Doc, problem: str, decimals: int) -> Derivation:
     b.section("∂L/∂z simplified: p − y" if one else "∂L/∂z simplified: p·Σy − y", "simplified")
     shortcut = logit_gradients(b, p, y, lambda k: f"dL_dz{k}", lambda k: partial(name("L"), name("z", k)))
     _agreement(b, routes, shortcut)
-    description = (f"Softmax over K = {classes} logits and the cross-entropy loss L = −Σ yₖ log pₖ; "
-                   "the gradient ∂L/∂z through the softmax Jacobian, then simplified.",)
+    description = (f"Softmax over $K = {classes}$ logits and the cross-entropy loss $L = −Σ yₖ log pₖ$; "
+                   "the gradient $∂L/∂z$ through the softmax Jacobian, then simplified.",)
     return b.build(problem=problem, kind="softmax", title=doc.text("title"), decimals=decimals,
                    description=description)
 
@@ -449,8 +449,8 @@ class _NetworkWriter:
         """The chain rule of the backward pass in general, before it is applied unit by unit."""
         g = _Generic(self.b, self.net.sizes[-1])
         written, collected, shortcut = _simplified(g, "m")
-        self.b.note("At the output, through the softmax Jacobian: ", Math(g.partial(g("L"), g("z", "m"))), " = ",
-                    Math(written), " = ", Math(collected), ", which is ", Math(shortcut),
+        self.b.note("At the output, through the softmax Jacobian: ", Math(g.partial(g("L"), g("z", "m"))), "$ = $",
+                    Math(written), "$ = $", Math(collected), ", which is ", Math(shortcut),
                     " when the labels sum to 1 (a [softmax] problem shows every step).")
         units = _Generic(self.b, g("n"))
         out, z, z_next = units("O", "j"), units("z", "j"), units("z", "m")
@@ -459,9 +459,9 @@ class _NetworkWriter:
         feeds = units.sum_over("m", product_of([units.partial(loss, z_next), units("w", "jm")]))
         self.b.note(
             "In a hidden layer, unit j's output feeds every unit m of the next layer, so its gradient sums one "
-            "term per unit it feeds: ", Math(units.partial(loss, out)), " = ", Math(feeds), ". Then ",
-            Math(units.partial(loss, z)), " = ", Math(product_of([units.partial(loss, out), fn.prime(sigma)])),
-            ", and ", Math(fn.prime(sigma)), " = ", Math(product_of([sigma, difference(S.One, sigma)])), " = ",
+            "term per unit it feeds: ", Math(units.partial(loss, out)), "$ = $", Math(feeds), ". Then ",
+            Math(units.partial(loss, z)), "$ = $", Math(product_of([units.partial(loss, out), fn.prime(sigma)])),
+            ", and ", Math(fn.prime(sigma)), "$ = $", Math(product_of([sigma, difference(S.One, sigma)])), "$ = $",
             Math(product_of([out, difference(S.One, out)])), ".",
         )
 
@@ -521,7 +521,7 @@ def build_network(doc: Doc, problem: str, decimals: int) -> Derivation:
     writer.backward()
     layers = "-".join(str(s) for s in net.sizes)
     description = (f"A {layers} network: sigmoid hidden layers, a softmax output and the cross-entropy loss "
-                   "L = −Σ yₘ log pₘ; the backward pass unit by unit, down to every weight and bias.",)
+                   "$L = −Σ yₘ log pₘ$; the backward pass unit by unit, down to every weight and bias.",)
     return b.build(problem=problem, kind="softmax", title=doc.text("title"), decimals=decimals,
                    description=description)
 

@@ -89,10 +89,10 @@ def _compare(builder: Builder, given: dict[str, Step], best: dict[str, Step], so
         same = all(sympy.simplify(g - factor * o) == 0 for g, o in zip(w_given + [b_given], w_best + [b_best]))
     what = "soft-margin hyperplane for this C" if soft else "maximum-margin hyperplane"
     if same and factor == 1:
-        builder.note(f"The given hyperplane is the {what}: w = w* and b = b*.")
+        builder.note(f"The given hyperplane is the {what}: $w = w*$ and $b = b*$.")
     elif same and factor.is_positive:
-        builder.note(f"The given hyperplane has the same boundary as the {what}, but w and b are ",
-                     Math(factor), " times the canonical w* and b*, so its 1/‖w‖ is not the margin (",
+        builder.note(f"The given hyperplane has the same boundary as the {what}, but $w$ and $b$ are ",
+                     Math(factor), " times the canonical $w*$ and $b*$, so its $1/‖w‖$ is not the margin (",
                      Value(best["margin"]), ").")
     else:
         builder.note(f"The given hyperplane is not the {what}, which is ", Value(best["hyperplane"]),
@@ -116,7 +116,7 @@ def build(doc: Doc, problem_name: str, decimals: int) -> Derivation:
         except NotSeparable:
             builder.section("Compared with the optimal hyperplane")
             builder.note("No hyperplane separates these points, so there is no maximum-margin hyperplane to "
-                         "compare with (set C for a soft margin).")
+                         "compare with (set $C$ for a soft margin).")
         else:
             best = Writer(problem, builder, givens, prefix="opt.").solve(optimum)
             _check_steps(optimum, best)

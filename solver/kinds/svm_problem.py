@@ -191,7 +191,7 @@ def fractions(values) -> tuple[Fraction, ...]:
 def describe(problem: Problem) -> str:
     n, d = len(problem.points), problem.dimension
     parts = [f"{n} labelled points in {d} dimension{'s' * (d != 1)}"]
-    parts.append("hard margin" if problem.C is None else f"soft margin with C = {problem.C}")
+    parts.append("hard margin" if problem.C is None else f"soft margin with $C = {problem.C}$")
     if problem.given_w is not None:
         parts.append("a given hyperplane to assess")
     if problem.queries:

@@ -171,7 +171,7 @@ class Writer:
             self.b.step(f"{self.prefix}class.{query.name}", self._of_point("class", query.name),
                         sympy.sign(f.symbol, evaluate=False), sympy.sign(f.cells[0]), tags=[CLASSIFIED])
             if f.values[0].approx == 0:
-                self.b.note(f"{query.name} lies on the decision boundary (f = 0): it gets neither class.")
+                self.b.note(f"{query.name} lies on the decision boundary ($f = 0$): it gets neither class.")
 
     def functional_margins(self) -> None:
         """mᵢ = yᵢf(xᵢ) for each labelled point: 1 on the margin, more beyond it, negative if misclassified."""
@@ -231,12 +231,12 @@ class Writer:
     def _numeric_section(self, optimum: Optimum) -> None:
         numeric = optimum.numeric
         self._section("Numerical optimum (cvxpy)")
-        problem = ("½‖w‖² subject to yᵢ(w·xᵢ + b) ≥ 1" if self.C is None
-                   else "½‖w‖² + C·Σξᵢ subject to yᵢ(w·xᵢ + b) ≥ 1 − ξᵢ, ξᵢ ≥ 0")
+        problem = ("$½‖w‖²$ subject to $yᵢ(w·xᵢ + b) ≥ 1$" if self.C is None
+                   else "$½‖w‖² + C·Σξᵢ$ subject to $yᵢ(w·xᵢ + b) ≥ 1 − ξᵢ$, $ξᵢ ≥ 0$")
         if numeric.solved:
             self.b.note(
                 f"cvxpy ({numeric.solver}, status {numeric.status}) minimises {problem}: "
-                f"w ≈ {_floats(numeric.w)}, b ≈ {_float(numeric.b)}. These are floating-point estimates; "
+                f"$w ≈ {_floats(numeric.w)}$, $b ≈ {_float(numeric.b)}$. These are floating-point estimates; "
                 "they only say which points are on the margin. The exact answer below is proved optimal by its "
                 "certificate, not by the solver.")
         else:
@@ -258,15 +258,15 @@ class Writer:
         s_idx, u_idx = list(optimum.solved), list(optimum.bounded)
         rows, rhs = svm_optimum.kkt_system(X, Y, s_idx, u_idx, C)
         if solved:
-            held = f" and αᵢ = C for {names(bounded)}" if bounded else ""
+            held = f" and $αᵢ = C$ for ${names(bounded)}$" if bounded else ""
             self.b.note(
-                f"Take αᵢ = 0 off the active set{held}. Then w = Σαᵢyᵢxᵢ, Σαᵢyᵢ = 0 and yⱼ(w·xⱼ + b) = 1 for "
-                f"j in {names(solved)} are the linear system M·u = r in u = (",
+                f"Take $αᵢ = 0$ off the active set{held}. Then $w = Σαᵢyᵢxᵢ$, $Σαᵢyᵢ = 0$ and $yⱼ(w·xⱼ + b) = 1$ for "
+                f"$j ∈ {names(solved)}$ are the linear system $M·u = r$ in $u = ($",
                 *_comma_separated([Math(s) for s in unknowns]),
-                "), one equation per row of the table.")
+                "$)$, one equation per row of the table.")
             self._equations_table(rows, rhs, unknowns, solved)
         else:
-            self.b.note(f"Every α is 0 or C (C for {names(bounded)}): no point is free, so the KKT conditions "
+            self.b.note(f"Every $α$ is 0 or $C$ ($C$ for ${names(bounded)}$): no point is free, so the KKT conditions "
                         "fix α without a linear system, and b only to an interval.")
         self._section("The dual variables α")
         n = len(solved) + 1
@@ -295,9 +295,17 @@ class Writer:
         soft = self.C is not None
         return {p.name for p, m in zip(points, margins) if m == 1 or (soft and m < 1)}
 
+    def _on_margin(self, point: Point) -> sympy.Basic:
+        """The condition y_P(w·P + b) = 1 of a point on the margin, for the KKT table (w and b are
+        not steps yet, so they are display symbols here)."""
+        w = self.b.display_symbol(f"{self.prefix}kkt.w", self._name("w", "w", "w"))
+        b = self.b.display_symbol(f"{self.prefix}kkt.b", self._name("b", "b", "b"))
+        x, y = self.x[point.name].symbol, self.y[point.name].symbol
+        return sympy.Eq(product_of([y, sympy.Add(product_of([w, x]), b, evaluate=False)]), 1, evaluate=False)
+
     def _equations_table(self, rows, rhs, unknowns, solved: list[Point]) -> None:
         """The rows of M·u = r written as equations in the unknowns, with their numbers."""
-        labels = [f"y_{p.name}(w·{p.name} + b) = 1" for p in solved] + ["Σαᵢyᵢ = 0"]
+        labels = [Math(self._on_margin(p)) for p in solved] + ["$Σαᵢyᵢ = 0$"]
         table_rows = []
         for label, row, right in zip(labels, rows, rhs):
             terms = []
@@ -339,7 +347,7 @@ class Writer:
                         mistakes=[mistakes.scaled_hyperplane((scaled,))],
                         tags=[] if optimum.solved else [ONE_OF_MANY])  # no free α: b is one of an interval
         if optimum.solved:
-            self.b.note("b from a support vector on the margin, where yₛ(w·xₛ + b) = 1 and so b = yₛ − w·xₛ "
+            self.b.note("$b$ from a support vector on the margin, where $yₛ(w·xₛ + b) = 1$ and so $b = yₛ − w·xₛ$ "
                         f"(here {points[optimum.solved[0]].name}).")
         return w, b
 
@@ -357,8 +365,8 @@ class Writer:
         low, high = (None if v is None else Rational(v) for v in optimum.b_range)
         where = (["from ", Math(low), " to ", Math(high)] if low is not None and high is not None
                  else ["of at least ", Math(low)] if low is not None else ["of at most ", Math(high)])
-        self.b.note("b is not unique: every b ", *where, " is optimal (αᵢ = 0 needs yᵢf(xᵢ) ≥ 1, αᵢ = C needs "
-                    "yᵢf(xᵢ) ≤ 1); ", "the midpoint is taken." if low is not None and high is not None
+        self.b.note("$b$ is not unique: every $b$ ", *where, " is optimal ($αᵢ = 0$ needs $yᵢf(xᵢ) ≥ 1$, $αᵢ = C$ needs "
+                    "$yᵢf(xᵢ) ≤ 1$); ", "the midpoint is taken." if low is not None and high is not None
                     else "its end is taken.")
         if lows and highs:
             return (product_of([Rational(1, 2), sympy.Add(sympy.Max(*lows, evaluate=False),
@@ -452,24 +460,24 @@ class Writer:
 
     def _certificate_notes(self, optimum: Optimum, soft: bool) -> None:
         if soft:
-            self.b.note("Certificate: 0 ≤ αᵢ ≤ C, Σαᵢyᵢ = 0, w = Σαᵢyᵢxᵢ, yᵢf(xᵢ) ≥ 1 − ξᵢ with ξᵢ ≥ 0, and both "
-                        "complementary-slackness sums are 0 (each of their terms is ≥ 0, so every term is 0; terms "
-                        "that are 0 on sight, with αᵢ = 0 or ξᵢ = 0, are left out of the sums). These are the KKT "
-                        "conditions of a convex problem, so this w and b are optimal.")
+            self.b.note("Certificate: $0 ≤ αᵢ ≤ C$, $Σαᵢyᵢ = 0$, $w = Σαᵢyᵢxᵢ$, $yᵢf(xᵢ) ≥ 1 − ξᵢ$ with $ξᵢ ≥ 0$, and both "
+                        "complementary-slackness sums are 0 (each of their terms is $≥ 0$, so every term is 0; terms "
+                        "that are 0 on sight, with $αᵢ = 0$ or $ξᵢ = 0$, are left out of the sums). These are the KKT "
+                        "conditions of a convex problem, so this $w$ and $b$ are optimal.")
         else:
-            self.b.note("Certificate: every point has yᵢf(xᵢ) ≥ 1 (feasible), every αᵢ ≥ 0, Σαᵢyᵢ = 0, "
-                        "w = Σαᵢyᵢxᵢ, and Σαᵢ(yᵢf(xᵢ) − 1) = 0 (each term is ≥ 0, so αᵢ > 0 only on the margin; "
-                        "terms with αᵢ = 0 are left out of the sums). These are the KKT conditions of a convex "
-                        "problem, so this w and b are optimal.")
+            self.b.note("Certificate: every point has $yᵢf(xᵢ) ≥ 1$ (feasible), every $αᵢ ≥ 0$, $Σαᵢyᵢ = 0$, "
+                        "$w = Σαᵢyᵢxᵢ$, and $Σαᵢ(yᵢf(xᵢ) − 1) = 0$ (each term is $≥ 0$, so $αᵢ > 0$ only on the margin; "
+                        "terms with $αᵢ = 0$ are left out of the sums). These are the KKT conditions of a convex "
+                        "problem, so this $w$ and $b$ are optimal.")
             points = self.p.points
             on_margin = [p.name for p in points if self.m[p.name].values[0].exact == 1]
             positive = [p.name for p, a in zip(points, optimum.alpha) if a > 0]
             if on_margin != positive:
                 zero = [n for n in on_margin if n not in positive]
                 self.b.note(
-                    f"The support vectors (points on the margin) are {{{', '.join(on_margin)}}}, but α > 0 only for "
-                    f"{{{', '.join(positive)}}}: α is not unique here (any α ≥ 0 with Σαᵢyᵢxᵢ = w and Σαᵢyᵢ = 0 "
-                    f"is optimal), and the one shown, from the KKT system on {{{', '.join(positive)}}}, has α = 0 for "
+                    f"The support vectors (points on the margin) are ${{{', '.join(on_margin)}}}$, but $α > 0$ only for "
+                    f"${{{', '.join(positive)}}}$: $α$ is not unique here (any $α ≥ 0$ with $Σαᵢyᵢxᵢ = w$ and $Σαᵢyᵢ = 0$ "
+                    f"is optimal), and the one shown, from the KKT system on ${{{', '.join(positive)}}}$, has $α = 0$ for "
                     f"{', '.join(zero)}.")
 
     def _points_table(self, optimum: Optimum, soft: bool) -> None:
@@ -484,7 +492,7 @@ class Writer:
                 row.append(Value(self.xi[point.name]))
             row.append(_status(m, a, self.p.C))
             rows.append(tuple(row))
-        header = ["Point", "yᵢ", "f(xᵢ)", "mᵢ = yᵢf(xᵢ)", "αᵢ"] + (["ξᵢ"] if soft else []) + ["Where"]
+        header = ["Point", "$yᵢ$", "$f(xᵢ)$", "$mᵢ = yᵢf(xᵢ)$", "$αᵢ$"] + (["$ξᵢ$"] if soft else []) + ["Where"]
         self.b.table("Every point", header, rows)
 
     # a given hyperplane -------------------------------------------------------------------------
@@ -517,19 +525,19 @@ class Writer:
         worst = min_yf.values[0]
         wrong = [p.name for p in self.p.points if self.m[p.name].values[0].approx <= 0]
         if worst.approx > 0:
-            self.b.note("It separates the data: every mᵢ = yᵢf(xᵢ) > 0 (the smallest is ", Value(min_yf), ").")
+            self.b.note("It separates the data: every $mᵢ = yᵢf(xᵢ) > 0$ (the smallest is ", Value(min_yf), ").")
             if worst.exact == 1:
-                self.b.note("min yᵢf(xᵢ) = 1: the planes w·x + b = ±1 pass through the nearest points, so the "
-                            "margin 1/‖w‖ is the distance from the boundary to them.")
+                self.b.note("$min yᵢf(xᵢ) = 1$: the planes $w·x + b = ±1$ pass through the nearest points, so the "
+                            "margin $1/‖w‖$ is the distance from the boundary to them.")
             else:
-                self.b.note("min yᵢf(xᵢ) ≠ 1: the hyperplane is not in canonical form, so 1/‖w‖ is the distance to "
-                            "the planes w·x + b = ±1, not to the nearest point (that is the distance step).")
+                self.b.note("$min yᵢf(xᵢ) ≠ 1$: the hyperplane is not in canonical form, so $1/‖w‖$ is the distance to "
+                            "the planes $w·x + b = ±1$, not to the nearest point (that is the distance step).")
         else:
             self.b.note(f"It does not separate the data: {', '.join(wrong) or 'a point'} "
-                        f"{'is' if len(wrong) == 1 else 'are'} on the boundary or the wrong side (yᵢf(xᵢ) ≤ 0).")
+                        f"{'is' if len(wrong) == 1 else 'are'} on the boundary or the wrong side ($yᵢf(xᵢ) ≤ 0$).")
         rows = [(p.name, Value(self.y[p.name]), Value(self.f[p.name]), Value(self.m[p.name]),
                  _where(self.m[p.name].values[0].approx)) for p in self.p.points]
-        self.b.table("Every point", ["Point", "yᵢ", "f(xᵢ)", "mᵢ = yᵢf(xᵢ)", "Where"], rows)
+        self.b.table("Every point", ["Point", "$yᵢ$", "$f(xᵢ)$", "$mᵢ = yᵢf(xᵢ)$", "Where"], rows)
 
 
 def _status(m: Fraction, a: Fraction, C) -> str:
@@ -566,7 +574,7 @@ def _float(value: float) -> str:
 
 
 def _floats(values) -> str:
-    return "(" + ", ".join(_float(v) for v in values) + ")"
+    return "[" + ", ".join(_float(v) for v in values) + "]"
 
 
 def _comma_separated(fragments: list) -> list:

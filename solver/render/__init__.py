@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from solver.derivation.model import Derivation
 from solver.render.options import RenderOptions
+
+if TYPE_CHECKING:  # the command line lists the formats in its help: importing this stays light
+    from solver.derivation.model import Derivation
 
 FORMATS = ("terminal", "markdown", "latex", "json", "html")
 
@@ -24,10 +27,9 @@ def renderer(fmt: str) -> Callable[[Derivation, RenderOptions], str]:
 def emit(fmt: str, derivation: Derivation, options: RenderOptions, stream) -> None:
     """Write a derivation to ``stream`` in ``fmt``; the terminal view goes through rich."""
     if fmt == "terminal":
-        from rich.console import Console
-
+        from solver.render.rich_output import print_rich
         from solver.render.terminal import render
 
-        Console(file=stream, highlight=False).print(render(derivation, options))
+        print_rich([render(derivation, options)], stream)
     else:
         stream.write(renderer(fmt)(derivation, options))

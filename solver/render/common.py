@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import sympy
 
 from solver.derivation.model import Derivation, Quantity, Scalar, Step
+from solver.derivation.questions import Question
 from solver.maths.evaluate import evaluate_decimal, tree_size
 from solver.maths.notation import Notation
 from solver.maths.numbers import decimal_of_rational, plain_decimal, round_half_up, terminating_places
@@ -180,3 +181,29 @@ def _whole_multiple(values: tuple[Scalar, ...]) -> tuple[Scalar, ...]:
     common_factor = math.gcd(*whole)
     return tuple(Scalar.of(sympy.Integer(c // common_factor)) for c in whole)
 
+
+
+# --- question sheets ----------------------------------------------------------------------------
+
+
+def answer_form(question: Question) -> str:
+    """The form an answer takes, in words: ``number``, ``vector of 3``, ``2×3 matrix``,
+    ``set of names from A, B, C``, ``equation in x₁, x₂``; and what it is worth when the problem
+    gives points (``number, 2 points``)."""
+    form = _form(question)
+    if question.points is None:
+        return form
+    return f"{form}, {question.points} point{'' if question.points == 1 else 's'}"
+
+
+def _form(question: Question) -> str:
+    rows, cols = question.shape
+    if question.form == "set":
+        return "set of names from " + ", ".join(question.labels)
+    if question.form == "equation":
+        return "equation in " + ", ".join(n.text for n in question.variables)
+    if question.form == "vector":
+        return f"vector of {rows * cols}"
+    if question.form == "matrix":
+        return f"{rows}×{cols} matrix"
+    return "number"

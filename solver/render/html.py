@@ -12,7 +12,7 @@ import re
 from xml.dom.minidom import Document
 
 from solver.derivation.figure import Figure
-from solver.derivation.model import Derivation, Fragment, Math, Quantity, Section, Step, Table, Value
+from solver.derivation.model import Derivation, Fragment, Math, MathText, Quantity, Section, Step, Table, Value
 from solver.render import common
 from solver.render.common import grid, show, shows_numbers
 from solver.render.html_style import CSS
@@ -117,6 +117,8 @@ def fragments(text: tuple[Fragment, ...], derivation: Derivation, decimals: int)
             out.append(_math(mathml(fragment.expr, derivation.notations)))
         elif isinstance(fragment, Value):
             out.append(_math(bare_value(fragment.quantity, decimals)))
+        elif isinstance(fragment, MathText):  # a short formula in the notation's Unicode, shown as it reads
+            out.append(f"<i>{escape(fragment.text)}</i>")
         else:
             out.append(escape(fragment))
     return "".join(out)
@@ -137,7 +139,7 @@ def _steps(section: Section, derivation: Derivation, decimals: int) -> str:
 
 
 def _table(table: Table, derivation: Derivation, decimals: int) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in table.header)
+    head = "".join(f"<th>{fragments((h,), derivation, decimals)}</th>" for h in table.header)
     body = "\n".join("<tr>" + "".join(f"<td>{fragments((c,), derivation, decimals)}</td>" for c in row) + "</tr>"
                      for row in table.rows)
     return (f'<div class="table"><table><caption>{escape(table.title)}</caption>'

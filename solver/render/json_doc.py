@@ -5,6 +5,7 @@ from __future__ import annotations
 import sympy
 
 from solver.derivation.model import Derivation, Quantity, Scalar, Step
+from solver.derivation.questions import question_sheet
 from solver.maths.numbers import JSON_DIGITS, WORKING_DIGITS
 from solver.render import printing
 from solver.render.common import plain_equation
@@ -91,8 +92,38 @@ def document(derivation: Derivation, decimals: int) -> dict:
     }
 
 
+def questions_document(derivation: Derivation, decimals: int) -> dict:
+    """The question sheet as plain data: the statement, the givens with their values, and what is
+    asked (key, name, section, the form of the answer) with no value of any step."""
+    sheet = question_sheet(derivation)
+    asked = []
+    for section in sheet.sections:
+        for q in section.questions:
+            entry = {"key": q.key, "section": section.title, "name": q.notation.text,
+                     "name_latex": q.notation.latex, "shape": list(q.shape), "form": q.form}
+            if q.labels:
+                entry["labels"] = list(q.labels)
+            if q.variables:
+                entry["variables"] = [n.plain for n in q.variables]
+            if q.points is not None:
+                entry["points"] = int(q.points) if q.points.denominator == 1 else str(q.points)
+            asked.append(entry)
+    return {
+        "problem": sheet.problem,
+        "kind": sheet.kind,
+        "title": sheet.title,
+        "description": fragments(sheet.description, derivation, decimals),
+        "decimals": decimals,
+        "questions": True,
+        "givens": [{**quantity_json(g), "section": s.title} for s in sheet.sections for g in s.givens],
+        "asked": asked,
+    }
+
+
 def render(derivation: Derivation, options: RenderOptions) -> str:
-    """The whole derivation as one JSON object."""
+    """The whole derivation as one JSON object (the question sheet with ``options.questions``)."""
+    if options.questions:
+        return dumps(questions_document(derivation, options.decimals)) + "\n"
     return dumps(document(derivation, options.decimals)) + "\n"
 
 

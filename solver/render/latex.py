@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 
 from solver.derivation.figure import Figure
-from solver.derivation.model import Derivation, Fragment, Math, Quantity, Section, Step, Table, Value
-from solver.render import common, printing
+from solver.derivation.model import Derivation, Fragment, Math, MathText, Quantity, Section, Step, Table, Value
+from solver.derivation.questions import question_sheet
+from solver.render import common, printing, tex_layout
 from solver.render.common import grid, show, shows_numbers
 from solver.render.options import RenderOptions
 from solver.render.picture_files import write_picture
+from solver.render.unicode_math import GREEK, to_latex
 
 _SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -58,9 +60,15 @@ def escape(text: str) -> str:
             out.append(f"$_{{{ord(char) - ord('₀')}}}$")
         elif ord(char) < 0x250 and char.isprintable():
             out.append(char)
+        elif char in GREEK or char in "⟨⟩∈":
+            out.append(f"${to_latex(char)}$")
         else:
             out.append("?")
-    return "".join(out)
+    return _ADJACENT_MATHS.sub("", "".join(out))
+
+
+#: ``$x$$y$`` from characters mapped one by one: joined into one formula (``$$`` would open display maths).
+_ADJACENT_MATHS = re.compile(r"(?<!\\)\$\$")
 
 
 def scalar(digits: str) -> str:
@@ -104,16 +112,27 @@ def bare_value(quantity: Quantity, decimals: int) -> str:
 
 
 def fragments(text: tuple[Fragment, ...], derivation: Derivation, decimals: int, plain=escape) -> str:
-    """Running text with inline math; ``plain`` writes the words (escaped for LaTeX by default)."""
-    out = []
+    """Running text with inline math; ``plain`` writes the words (escaped for LaTeX by default).
+    Maths side by side is set as one formula: ``$a$$b$`` would open display maths."""
+    pieces: list[tuple[bool, str]] = []
     for fragment in text:
         if isinstance(fragment, Math):
-            out.append(f"${printing.latex(fragment.expr, derivation.notations)}$")
+            piece = (True, printing.latex(fragment.expr, derivation.notations))
         elif isinstance(fragment, Value):
-            out.append(f"${bare_value(fragment.quantity, decimals)}$")
+            piece = (True, bare_value(fragment.quantity, decimals))
+        elif isinstance(fragment, MathText):
+            piece = (True, to_latex(fragment.text))
         else:
-            out.append(plain(fragment))
-    return "".join(out)
+            piece = (False, plain(fragment))
+        if piece[0] and pieces and pieces[-1][0]:
+            pieces[-1] = (True, f"{pieces[-1][1]} {piece[1]}")
+        else:
+            pieces.append(piece)
+    out = ""
+    for is_math, piece in pieces:
+        piece = f"${piece}$" if is_math else piece
+        out += ("{}" if out.endswith("$") and piece.startswith("$") else "") + piece
+    return out
 
 
 def step_parts(step: Step, derivation: Derivation, decimals: int) -> list[str]:
@@ -138,73 +157,71 @@ def step_math(step: Step, derivation: Derivation, decimals: int) -> tuple[str, s
     return step.notation.latex, f"{relation(step)} " + " = ".join(parts) + " " + value(step, decimals)
 
 
-#: Visible characters of math after which a step's value moves to a line of its own.
-MAX_LINE = 45
+#: Space between the align's column pairs (key, name = formula) that TeX keeps at the least.
+_COLUMN_GAP = 24.0
+#: Below this room for formulas, keys go on a line of their own above their step.
+_MIN_ROOM = 0.45 * tex_layout.TEXT_WIDTH
 
 
-def _visible(tex: str) -> int:
-    """Roughly how many characters a piece of math shows: a command one, braces and spaces none."""
-    tex = re.sub(r"\\left\b|\\right\b", "", re.sub(r"\\(?:begin|end)\{\w*\}", "x", tex)).replace("&", "xx")
-    return len(re.sub(r"[{}\\ _^]", "", re.sub(r"\\[a-zA-Z]+", "x", tex)))
+#: A relation sign and the space around it (=, ←, ≈).
+_RELATION_WIDTH = 15.0
 
 
-def _wrapped(tex: str) -> list[str]:
-    """A long sum cut before its top-level + and − signs into lines of at most about MAX_LINE."""
-    if _visible(tex) <= MAX_LINE:
-        return [tex]
-    pieces, depth, start = [], 0, 0
-    for match in re.finditer(r"\\left\b|\\right\b|[{}]| [+-] ", tex):
-        token = match.group()
-        if token in ("{", "\\left"):
-            depth += 1
-        elif token in ("}", "\\right"):
-            depth -= 1
-        elif depth == 0:
-            pieces.append(tex[start : match.start()])
-            start = match.start() + 1
-    pieces.append(tex[start:])
-    lines = [pieces[0]]
-    for piece in pieces[1:]:
-        if _visible(lines[-1]) + _visible(piece) > MAX_LINE:
-            lines.append(piece)
-        else:
-            lines[-1] += " " + piece
-    return lines
+def _key(key: str) -> str:
+    return rf"\text{{\texttt{{{escape(key)}}}}}"
 
 
-def _step_rows(step: Step, derivation: Derivation, decimals: int) -> list[str]:
-    """Aligned rows: the name and formula first, then each further form on its own line; a long
-    sum goes on over several lines, and the value gets a line of its own when the last is full."""
+def _key_width(key: str) -> float:
+    return 5.8 * len(key)  # a typewriter character at 11 pt
+
+
+def _step_rows(step: Step, derivation: Derivation, decimals: int, room: float) -> list[tuple[str, str]]:
+    """The step as (name, right-hand side) rows: the name and formula first, then each further form
+    on a row of its own; a form too long for ``room`` goes on over several rows, and the value gets
+    a row of its own when the last is full."""
     parts = step_parts(step, derivation, decimals)
     shown = value(step, decimals)
-    key = rf"\text{{\texttt{{{escape(step.key)}}}}}"
-    rows, last = [], ""
+    rows: list[tuple[str, str]] = []
+    room -= _RELATION_WIDTH
     for i, part in enumerate(parts):
-        first, *more = _wrapped(part)
-        lead = f"  &{key} & {step.notation.latex} &{relation(step)}" if i == 0 else "  & & &="
-        rows.append(f"{lead} {first}")
-        rows += [f"  & & &\\quad {line}" for line in more]
-        last = more[-1] if more else first
-    if _visible(last) + _visible(shown) > MAX_LINE:
-        rows.append(f"  & & &{shown}")
+        first, *more = tex_layout.break_lines(part, room, room - tex_layout.QUAD)
+        rows.append((step.notation.latex if i == 0 else "", f"{relation(step) if i == 0 else '='} {first}"))
+        rows += [("", f"\\quad {line}") for line in more]
+    last = rows[-1][1]
+    if tex_layout.estimate(f"{last} {shown}") > room + _RELATION_WIDTH:
+        rows.append(("", shown))
     else:
-        rows[-1] += " " + shown
+        rows[-1] = (rows[-1][0], f"{last} {shown}")
     return rows
+
+
+def _align(section: Section, derivation: Derivation, options: RenderOptions) -> list[str]:
+    """The section's steps as one ``align*`` of key, name and formula columns, broken to the page;
+    keys too long to leave room beside them go on a row of their own above their step."""
+    names = max(tex_layout.estimate(step.notation.latex) for step in section.steps)
+    keys = max(_key_width(step.key) for step in section.steps) + _COLUMN_GAP if options.keys else 0.0
+    stacked = options.keys and tex_layout.TEXT_WIDTH - names - keys < _MIN_ROOM
+    room = tex_layout.TEXT_WIDTH - names - (0.0 if stacked else keys)
+    rows = []
+    for step in section.steps:
+        key = _key(step.key)
+        if stacked:
+            rows.append(f"  &\\makebox[0pt][l]{{{key}}} & &")
+        for i, (name, right) in enumerate(_step_rows(step, derivation, options.decimals, room)):
+            if not options.keys:
+                rows.append(f"  {name} &{right}")
+            else:
+                rows.append(f"  &{key if i == 0 and not stacked else ''} & {name} &{right}")
+    return [r"\begin{align*}", " \\\\\n".join(rows), r"\end{align*}"]
 
 
 def _section(section: Section, derivation: Derivation, options: RenderOptions) -> list[str]:
     decimals = options.decimals
     lines = [f"\\subsection*{{{escape(section.title)}}}"]
     if section.givens:
-        givens = ", ".join(
-            f"${g.notation.latex} {value(g, decimals)}$ (\\texttt{{{escape(g.key)}}})" for g in section.givens
-        )
-        lines.append(f"Given: {givens}.")
+        lines.append(_givens(section.givens, decimals, options.keys))
     if section.steps:
-        lines.append(r"\begin{align*}")
-        rows = [row for step in section.steps for row in _step_rows(step, derivation, decimals)]
-        lines.append(" \\\\\n".join(rows))
-        lines.append(r"\end{align*}")
+        lines += _align(section, derivation, options)
     for note in section.notes:
         lines.append(f"\\emph{{Note.}} {fragments(note, derivation, decimals)}\n")
     for table in section.tables:
@@ -223,46 +240,100 @@ def _figure(figure: Figure, options: RenderOptions) -> list[str]:
             "", rf"\small\emph{{{escape(figure.caption)}}}", r"\end{center}"]
 
 
+def _givens(givens, decimals: int, keys: bool) -> str:
+    """``Given: η = 0.01 (eta), …`` as a paragraph."""
+    items = [f"${g.notation.latex} {value(g, decimals)}$" + (f" (\\texttt{{{escape(g.key)}}})" if keys else "")
+             for g in givens]
+    return f"Given: {', '.join(items)}."
+
+
 def _cell(cell: Fragment, derivation: Derivation, decimals: int) -> str:
     return fragments((cell,), derivation, decimals)
 
 
 def _table(table: Table, derivation: Derivation, decimals: int) -> list[str]:
+    """A table, centred, scaled down to the text width if it is wider (a row of large matrices)."""
     columns = "l" * len(table.header)
-    lines = [r"\begin{center}", f"\\textbf{{{escape(table.title)}}}\\\\[0.5ex]", f"\\begin{{tabular}}{{{columns}}}",
-             r"\hline", " & ".join(f"\\textbf{{{escape(h)}}}" for h in table.header) + r" \\", r"\hline"]
+    lines = [r"\begin{center}", f"\\textbf{{{escape(table.title)}}}\\\\[0.5ex]",
+             FIT_TO_WIDTH + f"\\begin{{tabular}}{{{columns}}}",
+             r"\hline", " & ".join(f"\\textbf{{{_cell(h, derivation, decimals)}}}" for h in table.header) + r" \\",
+             r"\hline"]
     for row in table.rows:
         lines.append(" & ".join(_cell(c, derivation, decimals) for c in row) + r" \\")
-    lines += [r"\hline", r"\end{tabular}", r"\end{center}"]
+    lines += [r"\hline", r"\end{tabular}}", r"\end{center}"]
+    return lines
+
+
+#: Opens a box (closed by ``}``) whose content is scaled down to the text width when wider.
+FIT_TO_WIDTH = r"\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}{%" + "\n"
+
+
+#: The document's opening lines (only packages a basic TeX installation has).
+DOCUMENT_START = (
+    r"\documentclass[11pt]{article}",
+    r"\usepackage{amsmath,amssymb,graphicx}",
+    r"\usepackage[margin=2cm]{geometry}",
+    r"\allowdisplaybreaks",
+    r"\setlength{\parindent}{0pt}",
+    r"\sloppy",
+    r"\begin{document}",
+)
+
+
+def preamble(title: str) -> list[str]:
+    """The document's opening lines, down to its title."""
+    return [*DOCUMENT_START, f"\\section*{{{escape(title)}}}"]
+
+
+def questions(derivation: Derivation, options: RenderOptions) -> str:
+    """The question sheet: the statement and givens, and per section a table of what to compute
+    with room to write each answer (taller rows for vectors and matrices)."""
+    sheet = question_sheet(derivation)
+    lines = preamble(sheet.title) + [
+        f"Problem \\texttt{{{escape(sheet.problem)}}}, kind \\texttt{{{escape(sheet.kind)}}}.", ""]
+    if sheet.description:
+        lines += [fragments(sheet.description, derivation, options.decimals), ""]
+    for section in sheet.sections:
+        lines.append(f"\\subsection*{{{escape(section.title)}}}")
+        if section.givens:
+            lines += [_givens(section.givens, options.decimals, options.keys), ""]
+        if section.questions:
+            lines += _answer_table(section.questions, options.keys)
+    lines.append(r"\end{document}")
+    return "\n".join(lines) + "\n"
+
+
+def _answer_table(asked, keys: bool) -> list[str]:
+    columns = "l" + ("l" if keys else "") + "lp{0.4\\linewidth}"
+    head = ["\\textbf{Quantity}"] + (["\\textbf{Key}"] if keys else []) + ["\\textbf{Form}", "\\textbf{Answer}"]
+    lines = [r"\begin{center}", FIT_TO_WIDTH + f"\\begin{{tabular}}{{{columns}}}", r"\hline",
+             " & ".join(head) + r" \\", r"\hline"]
+    for question in asked:
+        height = 3 * min(question.shape[0], 4) + 1
+        cells = [f"${question.notation.latex}$\\rule{{0pt}}{{{height}ex}}"]
+        cells += [f"\\texttt{{{escape(question.key)}}}"] if keys else []
+        cells += [escape(common.answer_form(question)), ""]
+        lines.append(" & ".join(cells) + r" \\ \hline")
+    lines += [r"\end{tabular}}", r"\end{center}"]
     return lines
 
 
 def render(derivation: Derivation, options: RenderOptions) -> str:
-    """The whole derivation as a LaTeX document."""
-    lines = [
-        r"\documentclass[11pt]{article}",
-        r"\usepackage{amsmath,amssymb}",
-        r"\usepackage[margin=2cm]{geometry}",
-        r"\usepackage{graphicx}",
-        r"\allowdisplaybreaks",
-        r"\setlength{\parindent}{0pt}",
-        r"\begin{document}",
-        body(derivation, options),
-        r"\end{document}",
-    ]
-    return "\n".join(lines) + "\n"
+    """The whole derivation as a LaTeX document (a question sheet with ``options.questions``)."""
+    if options.questions:
+        return questions(derivation, options)
+    return "\n".join([*DOCUMENT_START, body(derivation, options), r"\end{document}"]) + "\n"
 
 
 def body(derivation: Derivation, options: RenderOptions) -> str:
     """The document's body alone, for a notebook or for including in another document."""
-    decimals = options.decimals
     lines = [
         f"\\section*{{{escape(derivation.title)}}}",
         f"Problem \\texttt{{{escape(derivation.problem)}}}, kind \\texttt{{{escape(derivation.kind)}}}.",
         "",
     ]
     if derivation.description:
-        lines += [fragments(derivation.description, derivation, decimals), ""]
+        lines += [fragments(derivation.description, derivation, options.decimals), ""]
     for section in derivation.sections:
         lines += _section(section, derivation, options)
     return "\n".join(lines)

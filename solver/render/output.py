@@ -12,8 +12,8 @@ from solver.errors import InputError
 
 @contextmanager
 def output_stream(path: str | None) -> Iterator[TextIO]:
-    """Standard output when ``path`` is None, else the file, opened for UTF-8 text."""
-    if path is None:
+    """Standard output when ``path`` is None or ``-``, else the file, opened for UTF-8 text."""
+    if path is None or path == "-":
         yield sys.stdout
         return
     try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import sympy
+from sympy.core.function import Application
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
@@ -71,19 +72,54 @@ def _surd_multiple(r: sympy.Rational, surd: str) -> str:
 
 
 class _OrderedParenthesize:
-    """Shared by the printers: values in place of symbols, and parentheses that know ⊙."""
+    """Shared by the printers: values in place of symbols, and parentheses that know ⊙.
+
+    A negative number put in for a symbol comes in its own parentheses, (−0.4); where nothing can
+    bind to it — a function's argument, the first term of a sum — they are dropped, so the numbers
+    read σ(−0.4) and −0.2449 − 1, never σ((−0.4)) or ((−0.2449) − 1).
+    """
+
+    _bare: frozenset = frozenset()
 
     def _print(self, expr, **kwargs):
         values = self._settings["values"]
-        if values is not None and isinstance(expr, sympy.Basic) and expr in values:
-            return values[expr]
-        return super()._print(expr, **kwargs)
+        if values is None or not isinstance(expr, sympy.Basic):
+            return super()._print(expr, **kwargs)
+        if expr in values:
+            return self._unwrapped(values[expr]) if expr in self._bare else values[expr]
+        outer, self._bare = self._bare, _bare_children(expr)
+        try:
+            return super()._print(expr, **kwargs)
+        finally:
+            self._bare = outer
+
+    def _unwrapped(self, printed: str) -> str:
+        opening, closing = self._wrap("\0").split("\0")
+        inner = printed[len(opening) : len(printed) - len(closing)]
+        if printed.startswith(opening + "-") or printed.startswith(opening + MINUS):
+            if printed.endswith(closing) and opening not in inner:
+                return inner
+        return printed
 
     def parenthesize(self, item, level, strict=False):
         prec = _display_precedence(item)
         if prec < level or (not strict and prec <= level):
             return self._wrap(self._print(item))
         return self._print(item)
+
+
+#: Functions printed as operators (xᵀ, a ⊙ b), whose arguments are not delimited.
+_OPERATOR_FUNCTIONS = (fn.transpose, fn.hadamard, fn.hadamard_div)
+
+
+def _bare_children(expr: sympy.Basic) -> frozenset:
+    """The arguments of ``expr`` that need no parentheses of their own: a function's arguments
+    (its own parentheses or commas delimit them) and the first term of a sum."""
+    if isinstance(expr, Application) and expr.func not in _OPERATOR_FUNCTIONS:
+        return frozenset(expr.args)
+    if expr.is_Add and expr.args:
+        return frozenset(expr.args[:1])
+    return frozenset()
 
 
 class TextPrinter(_OrderedParenthesize, StrPrinter):
@@ -174,15 +210,7 @@ class TextPrinter(_OrderedParenthesize, StrPrinter):
             return special(self, expr)
         name = getattr(expr.func, "text_name", expr.func.__name__)
         args = expr.text_args() if hasattr(expr, "text_args") else expr.args
-        return f"{name}({', '.join(self._argument(a) for a in args)})"
-
-    def _argument(self, arg) -> str:
-        """A function's argument: a negative number put in for a symbol needs no second pair of parentheses."""
-        printed = self._print(arg)
-        values = self._settings["values"]
-        if values is not None and arg in values and printed.startswith(f"({MINUS}") and printed.endswith(")"):
-            return printed[1:-1]
-        return printed
+        return f"{name}({', '.join(self._print(a) for a in args)})"
 
     def _print_exp(self, expr):
         return self._print_Function(expr)

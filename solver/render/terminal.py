@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Group, RenderableType
+from rich.cells import cell_len
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from solver.derivation.model import Derivation, Fragment, Math, Quantity, Section, Step, Value
+from solver.derivation.model import Derivation, Fragment, Math, MathText, Quantity, Section, Step, Value
+from solver.derivation.questions import question_sheet
 from solver.render import common, printing
 from solver.render.common import grid, show, shows_numbers
 from solver.render.options import RenderOptions
 from solver.render.printing import MINUS
+from solver.render.terminal_layout import GLUE, StepLines, StepRow, Wrapped
 
 
 def _minus(digits: str) -> str:
@@ -71,22 +75,33 @@ def value_text(quantity: Quantity, decimals: int) -> str:
 
 
 def matrix_block(quantity: Quantity, decimals: int) -> str:
-    """A vector or matrix as aligned bracketed rows, one line per row."""
+    """A vector as one line, ``[0.5, −1]`` (``[…]ᵀ`` for a column), as everywhere else; a matrix as
+    ``[[…], […]]`` with one row a line and its columns aligned."""
+    if quantity.is_vector:
+        return _inline_matrix(quantity, decimals)
     rows = [[_minus(d) for d in row] for row in grid(quantity, decimals)]
-    width = max(len(d) for row in rows for d in row)
-    return "\n".join("[" + "  ".join(d.rjust(width) for d in row) + "]" for row in rows)
+    widths = [max(len(row[j]) for row in rows) for j in range(len(rows[0]))]
+    lines = ["[" + ", ".join(d.rjust(w) for d, w in zip(row, widths)) + "]" for row in rows]
+    return "\n".join(("[" if i == 0 else " ") + line + ("]" if i == len(lines) - 1 else ",")
+                     for i, line in enumerate(lines))
 
 
-def fragments(text: tuple[Fragment, ...], derivation: Derivation, decimals: int) -> str:
-    """Running text with formulas and values printed for the terminal."""
+def fragments(text: tuple[Fragment, ...], derivation: Derivation, decimals: int, glue: bool = False) -> str:
+    """Running text with formulas and values printed for the terminal; with ``glue``, the spaces
+    inside formulas are the layout's :data:`~solver.render.terminal_layout.GLUE`, so that a line
+    breaks inside one (``b ≈ 1.6667``) only when nothing else fits."""
     out = []
     for fragment in text:
         if isinstance(fragment, Math):
-            out.append(printing.text(fragment.expr, derivation.notations))
+            piece = printing.text(fragment.expr, derivation.notations)
         elif isinstance(fragment, Value):
-            out.append(bare_value(fragment.quantity, decimals))
+            piece = bare_value(fragment.quantity, decimals)
+        elif isinstance(fragment, MathText):
+            piece = fragment.text
         else:
             out.append(fragment)
+            continue
+        out.append(piece.replace(" ", GLUE) if glue else piece)
     return "".join(out)
 
 
@@ -104,56 +119,142 @@ def step_line(step: Step, derivation: Derivation, decimals: int) -> str:
     return " = ".join(parts)
 
 
-def _given_line(givens: tuple[Quantity, ...], derivation: Derivation, decimals: int) -> Text:
+def _given_line(givens: tuple[Quantity, ...], decimals: int, keys: bool) -> Wrapped:
+    """``Given: η = 0.01 [eta],  w₁ = 1 [s0.W1], …``, wrapped between whole givens where it can."""
     line = Text("Given: ", style="bold")
     for i, given in enumerate(givens):
         if i:
             line.append(",  ")
         value = value_text(given, decimals) if given.is_scalar else "= " + _inline_matrix(given, decimals)
         line.append(f"{given.notation.text} {value}")
-        line.append(f" [{given.key}]", style="dim")
-    return line
+        if keys:
+            line.append(f" [{given.key}]", style="dim")
+    return Wrapped(line, indent=2)
 
 
-def _steps_table(section: Section, derivation: Derivation, decimals: int) -> Table:
-    table = Table(show_header=False, box=None, pad_edge=False, padding=(0, 2, 0, 0), expand=False)
-    table.add_column("key", style="cyan", no_wrap=True)
-    table.add_column("step", overflow="fold")
-    table.add_column("value", style="bold", no_wrap=True)
-    for step in section.steps:
-        # Text, not markup: a formula may hold square brackets (W₁[1,2], ∂E/∂x [path 1]).
-        table.add_row(Text(step.key), Text(step_line(step, derivation, decimals)), Text(value_text(step, decimals)))
-    return table
+def _steps(section: Section, derivation: Derivation, options: RenderOptions) -> StepLines:
+    rows = (StepRow(step.key, step_line(step, derivation, options.decimals),
+                    tuple(value_text(step, options.decimals).split("\n")))
+            for step in section.steps)
+    return StepLines(rows, keys=options.keys)
 
 
-def _extra_table(table, derivation: Derivation, decimals: int) -> Table:
-    out = Table(title=table.title, title_style="bold", header_style="bold magenta")
-    for heading in table.header:
-        out.add_column(heading)
-    for row in table.rows:
-        out.add_row(*(Text(fragments((cell,), derivation, decimals) if isinstance(cell, (Math, Value)) else cell)
-                      for cell in row))
-    return out
+def _extra_table(table, derivation: Derivation, decimals: int) -> FittedTable:
+    header = [fragments((h,), derivation, decimals) for h in table.header]
+    rows = [[fragments((cell,), derivation, decimals) for cell in row] for row in table.rows]
+    return FittedTable(table.title, header, rows)
+
+
+class FittedTable:
+    """A table with a box when it fits the width; else each row as a block of ``heading: value`` lines."""
+
+    def __init__(self, title: str, header: list[str], rows: list[list[str]]) -> None:
+        self.title, self.header, self.rows = title, header, rows
+
+    def boxed(self) -> Table:
+        out = Table(title=self.title, title_style="bold", header_style="bold magenta")
+        for heading in self.header:
+            out.add_column(heading, no_wrap=True)
+        for row in self.rows:
+            out.add_row(*(Text(cell) for cell in row))
+        return out
+
+    def width(self) -> int:
+        """The columns the boxed table takes with no cell wrapped or cut."""
+        columns = [[h, *(row[j] for row in self.rows)] for j, h in enumerate(self.header)]
+        return sum(max(cell_len(line) for cell in column for line in cell.split("\n")) + 3
+                   for column in columns) + 1
+
+    def __rich_console__(self, console, options):
+        if self.width() <= options.max_width:
+            yield self.boxed()
+            return
+        yield Text(self.title, style="bold")
+        for row in self.rows:
+            for i, (heading, cell) in enumerate(zip(self.header, row)):
+                label = f"{heading or '·'}: "
+                lines = cell.split("\n")
+                yield Text(("" if i == 0 else "  ") + label + lines[0])
+                for more in lines[1:]:
+                    yield Text(" " * (len(label) + (0 if i == 0 else 2)) + more)
+
+
+def _header(title: str, problem: str, kind: str, description: str) -> Panel:
+    parts: list[RenderableType] = [Text(title, style="bold"), Text(f"problem {problem} · kind {kind}", style="dim")]
+    if description:
+        parts.append(Wrapped(Text(description)))
+    return Panel(Group(*parts), expand=False)
 
 
 def render(derivation: Derivation, options: RenderOptions) -> RenderableType:
-    """The whole derivation as one rich renderable."""
+    """The whole derivation as one rich renderable (a question sheet with ``options.questions``)."""
+    if options.questions:
+        return questions(derivation, options)
     decimals = options.decimals
-    header = Text(derivation.title, style="bold")
-    header.append(f"\nproblem {derivation.problem} · kind {derivation.kind}", style="dim")
-    if derivation.description:
-        header.append("\n" + fragments(derivation.description, derivation, decimals))
-    parts: list[RenderableType] = [Panel(header, expand=False)]
+    parts: list[RenderableType] = [_header(derivation.title, derivation.problem, derivation.kind,
+                                           fragments(derivation.description, derivation, decimals))]
     for section in derivation.sections:
         if not (section.givens or section.steps or section.notes or section.tables):
             continue  # a section holding only pictures, which the terminal does not draw
         parts.append(Rule(section.title, style="blue", align="left"))
         if section.givens:
-            parts.append(_given_line(section.givens, derivation, decimals))
+            parts.append(_given_line(section.givens, decimals, options.keys))
         if section.steps:
-            parts.append(_steps_table(section, derivation, decimals))
+            parts.append(_steps(section, derivation, options))
         for note in section.notes:
-            parts.append(Text("Note: " + fragments(note, derivation, decimals), style="yellow"))
+            note_text = "Note: " + fragments(note, derivation, decimals, glue=True)
+            parts.append(Wrapped(Text(note_text, style="yellow"), indent=2))
         for table in section.tables:
             parts.append(_extra_table(table, derivation, decimals))
     return Group(*parts)
+
+
+def questions(derivation: Derivation, options: RenderOptions) -> RenderableType:
+    """The question sheet: the problem's statement and givens, and a blank answer table per section."""
+    sheet = question_sheet(derivation)
+    parts: list[RenderableType] = [_header(sheet.title, sheet.problem, sheet.kind,
+                                           fragments(sheet.description, derivation, options.decimals))]
+    for section in sheet.sections:
+        parts.append(Rule(section.title, style="blue", align="left"))
+        if section.givens:
+            parts.append(_given_line(section.givens, options.decimals, options.keys))
+        if section.questions:
+            parts.append(_answer_table(section.questions, options.keys))
+    return Group(*parts)
+
+
+def _answer_table(asked, keys: bool) -> "AnswerTable":
+    return AnswerTable([(q.notation.text, q.key if keys else "", common.answer_form(q)) for q in asked], keys)
+
+
+class AnswerTable:
+    """The blank answer table: quantity, key, the form of the answer and an empty column for it;
+    where the terminal is too narrow for that, one line per quantity with a rule to write on."""
+
+    #: The narrowest the answer column may be.
+    ANSWER = 6
+
+    def __init__(self, rows: list[tuple[str, str, str]], keys: bool) -> None:
+        self.rows, self.keys = rows, keys
+
+    def __rich_console__(self, console, options):
+        names = max(cell_len(name) for name, _, _ in self.rows)
+        keys = max(cell_len(key) for _, key, _ in self.rows) + 3 if self.keys else 0
+        forms = max(len(word) for _, _, form in self.rows for word in form.split())
+        if names + keys + forms + self.ANSWER + 10 <= options.max_width:
+            yield self._table()
+            return
+        for name, key, form in self.rows:
+            yield Text(f"{name}  {key}  ({form})".replace("    ", "  "))
+            yield Text("  answer: " + "_" * max(options.max_width - 12, 8), style="dim")
+
+    def _table(self) -> Table:
+        table = Table(show_lines=True, header_style="bold magenta", box=box.SQUARE)
+        table.add_column("Quantity", no_wrap=True)
+        if self.keys:
+            table.add_column("Key", style="cyan", no_wrap=True)
+        table.add_column("Form", style="dim")
+        table.add_column("Answer", min_width=self.ANSWER, ratio=1)
+        for name, key, form in self.rows:
+            table.add_row(Text(name), *([Text(key)] if self.keys else []), Text(form), Text(""))
+        return table

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from solver.derivation.model import Derivation
 from solver.render import FORMATS, renderer
 from solver.render.options import RenderOptions
+
+if TYPE_CHECKING:  # the command line lists the formats in its help: importing this stays light
+    from solver.derivation.model import Derivation
 
 #: The file extension of each format a variants directory can be written in.
 EXTENSIONS = {"markdown": "md", "latex": "tex", "html": "html", "json": "json"}
