@@ -258,11 +258,22 @@ def test_sheets_in_every_format_as_the_solving_commands_write_them(tmp_path, fmt
     out = tmp_path / "out"
     assert main(["variants", "svm-six-points", "--count", "1", "--format", fmt, "-o", str(out)]) == 0
     solution = (out / "v01" / f"solution.{ext}").read_text("utf-8")
-    assert solution.startswith(start)
+    questions = (out / "v01" / f"questions.{ext}").read_text("utf-8")
+    assert solution.startswith(start) and questions.startswith(start)
     from solver.render import renderer
+    from solver.render.common import show
     from solver.render.options import RenderOptions
 
     derivation = catalog.load(str(out / "v01" / "problem.toml"))
+    # the answer key shows the margin, w and b; the question sheet none of them
+    shown = {show(v, derivation.decimals).digits.lstrip("-") for key in ("margin", "w", "b")
+             for v in derivation.by_key[key].values}
+    stated = {show(v, derivation.decimals).digits.lstrip("-") for g in derivation.givens for v in g.values}
+    body = questions.split("</head>")[-1]  # an HTML page's style sheet has numbers of its own
+    for digits in shown - stated:
+        number = re.compile(rf"(?<![\d.]){re.escape(digits)}(?![\d])")
+        assert (number.search(solution) or fmt == "json") and not number.search(body), digits  # JSON: below
+    assert shown - stated
     if fmt == "json":  # the same document as `solve --format json` of the written problem file, bar its name
         expected = json.loads(renderer("json")(derivation, RenderOptions(derivation.decimals)))
         written = json.loads(solution)
