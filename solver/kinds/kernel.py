@@ -21,6 +21,7 @@ import sympy
 from solver.derivation.builder import Builder
 from solver.derivation.model import HAND_WORKED, Derivation, Math, Quantity, Step, Value, different
 from solver.errors import InputError
+from solver.kinds import kernel_figure
 from solver.kinds import kernel_mistakes as mistakes
 from solver.kinds.kernel_classifier import classify
 from solver.kinds.kernel_problem import KernelProblem, read_problem
@@ -416,7 +417,13 @@ def build(doc: Doc, problem_name: str, decimals: int) -> Derivation:
     builder.tag_following(HAND_WORKED)
     writer.mean_norm(certificate)
     if problem.labelled:
-        classify(problem, builder, writer, certificate)
+        classified = classify(problem, builder, writer, certificate)
+        figures = [f for f in (kernel_figure.input_space(problem, classified.decisions), classified.feature_figure)
+                   if f is not None]
+        if figures:
+            builder.section("The pictures" if len(figures) > 1 else "The picture")
+            for figure in figures:
+                builder.figure(figure)
     return builder.build(problem=problem_name, kind="kernel", title=doc.text("title"), decimals=decimals,
                          description=(_describe(problem),))
 

@@ -10,6 +10,7 @@ margin, f(x) = Σᵢ αᵢyᵢK(xᵢ, x) + b, its certificate and the class of e
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import localcontext
 from fractions import Fraction
 
@@ -17,9 +18,10 @@ import sympy
 from sympy import S
 
 from solver.derivation.builder import Builder
+from solver.derivation.figure import Figure
 from solver.derivation.model import CLASSIFIED, POSITIVE, Math, Step, Value
 from solver.errors import InputError
-from solver.kinds import svm_mistakes
+from solver.kinds import kernel_figure, svm_mistakes
 from solver.kinds.kernel_problem import KernelProblem
 from solver.kinds.svm_problem import Point, Problem, conflict_message
 from solver.kinds.svm_steps import Writer, latex_name, within_slack_of_zero
@@ -48,19 +50,29 @@ class FeatureSpaceWriter(Writer):
         )
 
 
-def classify(problem: KernelProblem, builder: Builder, writer, certificate) -> None:
+@dataclass(frozen=True)
+class Classified:
+    """What the classifier found, for the pictures: each query's decision value f(Q), and the mapped
+    points' picture where the feature space was solved as an SVM of at most two dimensions."""
+
+    decisions: dict[str, Step] = field(default_factory=dict)
+    feature_figure: Figure | None = None
+
+
+def classify(problem: KernelProblem, builder: Builder, writer, certificate) -> Classified:
     """The classifier section(s) of a labelled kernel problem."""
     _input_space_note(problem, builder)
     mapped = _rational_mapped(problem, writer)
     if problem.kernel is None and mapped is not None:
-        _primal(problem, builder, writer, mapped)
-        return
+        return _primal(problem, builder, writer, mapped)
     if certificate is None or not certificate.is_psd:
         builder.section("Kernel SVM")
         builder.note("K is not a valid kernel on these points, so there is no feature space in which to look for a "
                      "maximum-margin hyperplane (the SVM's dual would not be convex).")
-        return
-    KernelSVMWriter(problem, builder, writer).write()
+        return Classified()
+    svm = KernelSVMWriter(problem, builder, writer)
+    svm.write()
+    return Classified({q.name: svm.f[q.name] for q in problem.queries if q.name in svm.f})
 
 
 def _input_space_note(problem: KernelProblem, builder: Builder) -> None:
@@ -94,7 +106,7 @@ def _rational_mapped(problem: KernelProblem, writer) -> dict[str, tuple] | None:
     return mapped
 
 
-def _primal(problem: KernelProblem, builder: Builder, writer, mapped: dict[str, tuple]) -> None:
+def _primal(problem: KernelProblem, builder: Builder, writer, mapped: dict[str, tuple]) -> Classified:
     points = tuple(Point(p.name, mapped[p.name], p.y) for p in problem.points)
     queries = tuple(Point(q.name, mapped[q.name]) for q in problem.queries)
     svm = Problem(points, queries, None, None, None)
@@ -105,13 +117,17 @@ def _primal(problem: KernelProblem, builder: Builder, writer, mapped: dict[str, 
         builder.section("Separable in the feature space?")
         message = conflict_message(svm, error.conflict).replace(" (set C for a soft margin)", "")
         builder.note(f"No: in the feature space {message.replace('the points are', 'the mapped points are')}.")
-        return
+        return Classified()
     except svm_optimum.Uncertified as error:
         raise InputError(f"cannot prove an optimum for the mapped points: {error}", path="feature_map") from None
     builder.section("Separable in the feature space?")
     builder.note("Yes: the mapped points are linearly separable. The maximum-margin hyperplane in the feature space "
                  "follows, solved exactly and proved optimal as in the svm kind.")
-    FeatureSpaceWriter(svm, builder, {"x": writer.phi, "y": writer.y}).solve(optimum)
+    feature = FeatureSpaceWriter(svm, builder, {"x": writer.phi, "y": writer.y})
+    steps = feature.solve(optimum)
+    decisions = {q.name: feature.f[q.name] for q in problem.queries}
+    return Classified(decisions, kernel_figure.feature_space(svm, steps["w"], steps["b"], feature.f,
+                                                             feature.sets["support_vectors"]))
 
 
 class KernelSVMWriter:
@@ -325,6 +341,7 @@ class KernelSVMWriter:
                                                           f"f_{query.name}"),
                             sympy.Add(self._support_display(list(row.cells), optimum), b.symbol, evaluate=False),
                             bare + b.cells[0], mistakes=[svm_mistakes.missing_bias(bare)])
+            self.f[query.name] = f
             self.b.step(f"class.{query.name}", Notation(f"class({query.name})",
                                                          rf"\operatorname{{class}}({latex_name(query.name)})",
                                                          f"class_{query.name}"),

@@ -14,7 +14,8 @@ from solver.derivation.model import Quantity, Step
 from solver.kinds.svm_problem import Problem
 
 
-def _coordinates(x: tuple, dimension: int) -> tuple:
+def coordinates(x: tuple, dimension: int) -> tuple:
+    """A point of one or two dimensions as a place in the plane (on the x axis in one dimension)."""
     return (x[0], x[1]) if dimension == 2 else (x[0], sympy.S.Zero)
 
 
@@ -24,7 +25,7 @@ def _exact(quantity: Quantity) -> list[sympy.Expr]:
 
 def view_of(problem: Problem) -> View:
     """Every point and query with room around them: a quarter of the spread, at least one unit."""
-    every = [_coordinates(p.x, problem.dimension) for p in problem.points + problem.queries]
+    every = [coordinates(p.x, problem.dimension) for p in problem.points + problem.queries]
     bounds = []
     for axis in (0, 1):
         low, high = min(c[axis] for c in every), max(c[axis] for c in every)
@@ -38,12 +39,13 @@ def _lines(w: list, b, dimension: int, boundary_tone: str, label: str) -> list[L
     a, c = w[0], (w[1] if dimension == 2 else sympy.S.Zero)
     return [
         Line((a, c, b), (label,), boundary_tone),
-        Line((a, c, b - 1), ("w·x + b = +1",), "margin", dashed=True),
-        Line((a, c, b + 1), ("w·x + b = −1",), "margin", dashed=True),
+        Line((a, c, b - 1), ("margins w·x + b = ±1",), "margin", dashed=True),
+        Line((a, c, b + 1), ("margins w·x + b = ±1",), "margin", dashed=True),
     ]
 
 
-def _sign(value) -> str:
+def sign_text(value) -> str:
+    """The class a decision value gives, as written: +1, −1 or 0."""
     return "+1" if value > 0 else "−1" if value < 0 else "0"
 
 
@@ -55,9 +57,9 @@ def _slack_segments(problem: Problem, w: list, f: dict[str, Step], xi: dict[str,
         slack = xi.get(point.name)
         if slack is None or slack.values[0].approx == 0:
             continue
-        start = _coordinates(point.x, problem.dimension)
+        start = coordinates(point.x, problem.dimension)
         t = (point.y - f[point.name].values[0].exact) / norm2
-        direction = _coordinates(tuple(w), problem.dimension)
+        direction = coordinates(tuple(w), problem.dimension)
         end = (start[0] + t * direction[0], start[1] + t * direction[1])
         segments.append(Segment(start, end, (f"ξ_{point.name} = ", slack.values[0]), "violator", dashed=True,
                                 arrow=True))
@@ -89,13 +91,13 @@ def picture(problem: Problem, w: Quantity, b: Quantity, f: dict[str, Step], supp
             marks.append(Line((a, c, b_best), ("maximum-margin boundary",), "other", dashed=True))
     marks += _slack_segments(problem, w_exact, f, xi)
     for point in problem.points:
-        at = _coordinates(point.x, d)
+        at = coordinates(point.x, d)
         marks.append(Point(at, (point.name,), "positive" if point.y > 0 else "negative", point.name))
         if point.name in members:
             marks.append(Ring(at, point.name))
     for query in problem.queries:
         value = f[query.name].values[0].approx
-        marks.append(Point(_coordinates(query.x, d), (f"{query.name} → {_sign(value)}",), "query", query.name))
+        marks.append(Point(coordinates(query.x, d), (f"{query.name} → {sign_text(value)}",), "query", query.name))
     axes = ("x₁", "x₂") if d == 2 else ("x", "")
     solved = "The soft-margin hyperplane" if problem.C is not None else "The maximum-margin hyperplane"
     caption = ("The given hyperplane" if given else solved) + (

@@ -186,7 +186,7 @@ def _draw_mark(axes, mark, plot: Plot, decimals: int, seen: set[str], counts: di
         if ends is None:
             return
         (x0, y0), (x1, y1) = _xy(ends[0]), _xy(ends[1])
-        legend = "margins w·x + b = ±1" if mark.tone == "margin" else label_text(mark.label, decimals)
+        legend = label_text(mark.label, decimals)
         (artist,) = axes.plot([x0, x1], [y0, y1], color=COLOURS[mark.tone], linestyle="--" if mark.dashed else "-",
                               linewidth=1.8 if mark.tone == "boundary" else 1.1, label=_legend_once(legend, seen),
                               zorder=2)
