@@ -151,7 +151,8 @@ def test_the_html_sheet_is_a_page_of_givens_and_blank_answers(derivations):
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     # η = 0.01 (eta): a given with its value and key
     assert "<mi>η</mi><mo>=</mo><mn>0.01</mn></math> (<code>eta</code>)" in page
-    rows = re.findall(r"<tr><td>(.*?)</td><td><code>(.*?)</code></td><td>(.*?)</td><td class=\"answer\"></td></tr>", page)
+    row = r"<tr><td>(.*?)</td><td><code>(.*?)</code></td><td>(.*?)</td><td class=\"answer\"></td></tr>"
+    rows = re.findall(row, page)
     assert [key for _, key, _ in rows] == list(derivations["relu-111-sgd"].scheme.keys)
     assert all(form == "number" for _, _, form in rows)
     assert 'class="steps"' not in page and "Note." not in page and "<svg" not in page

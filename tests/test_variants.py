@@ -31,7 +31,9 @@ def written(tmp_path_factory) -> dict[str, Path]:
     out = {}
     for name in BUILTINS:
         directory = tmp_path_factory.mktemp(name) / "out"
-        assert main(["variants", name, "--count", str(COUNT), "--seed", "7", "-o", str(directory)]) == 0
+        # JSON: the quickest to write (no pictures); the files in each format are tested below
+        assert main(["variants", name, "--count", str(COUNT), "--seed", "7", "--format", "json",
+                     "-o", str(directory)]) == 0
         out[name] = directory
     return out
 
@@ -169,7 +171,8 @@ def test_variants_of_every_builtin_are_nice(written, name):
         problem = tomllib.loads((folder / "problem.toml").read_text("utf-8"))
         assert "vary" not in problem and problem["title"].endswith(f"(variant {folder.name})")
         check_nice(solved_json(folder / "problem.toml"), problem)
-        assert (folder / "solution.md").read_text("utf-8").startswith(f"# {problem['title']}")
+        assert json.loads((folder / "solution.json").read_text("utf-8"))["title"] == problem["title"]
+        assert json.loads((folder / "questions.json").read_text("utf-8"))["questions"] is True
 
 
 @pytest.mark.parametrize("name", BUILTINS)
@@ -252,8 +255,9 @@ def test_these_checks_catch_the_flaws_of_some_originals(name, flaw):
         check_nice(solved_json(ROOT / "problems" / f"{name}.toml"), problem)
 
 
-@pytest.mark.parametrize("fmt, ext, start", [("latex", "tex", "\\documentclass"), ("html", "html", "<!DOCTYPE html>"),
-                                             ("json", "json", "{")])
+@pytest.mark.parametrize("fmt, ext, start", [("markdown", "md", "# Hard-margin SVM"),
+                                             ("latex", "tex", "\\documentclass"),
+                                             ("html", "html", "<!DOCTYPE html>"), ("json", "json", "{")])
 def test_sheets_in_every_format_as_the_solving_commands_write_them(tmp_path, fmt, ext, start):
     out = tmp_path / "out"
     assert main(["variants", "svm-six-points", "--count", "1", "--format", fmt, "-o", str(out)]) == 0
@@ -281,5 +285,7 @@ def test_sheets_in_every_format_as_the_solving_commands_write_them(tmp_path, fmt
                                                                          if k != "problem"}
     if fmt == "latex":
         assert any(p.suffix == ".pdf" for p in (out / "v01").iterdir())  # the SVM's picture, included
+    if fmt == "markdown":
+        assert "](solution-svm.svg)" in solution and (out / "v01" / "solution-svm.svg").exists()
     if fmt == "html":
         assert "<svg" in solution and "http" not in solution.split("</head>")[1].replace("http://www.w3.org", "")
