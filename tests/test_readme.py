@@ -14,7 +14,7 @@ def _commands() -> list[str]:
 def test_readme_opens_with_the_two_commands():
     run, test = _commands()
     assert run.endswith("python -m solver backprop")
-    assert test.endswith("python -m pytest")
+    assert "python -m pytest" in test and "pip install \".[test]\"" in test
 
 
 def test_ci_runs_exactly_the_readme_test_command():

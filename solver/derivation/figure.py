@@ -38,6 +38,8 @@ class Point:
     label: Label
     tone: str
     name: str = ""
+    #: The legend's words for this kind of point, where the tone's own ("class +1") would not fit.
+    legend: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,17 @@ class Curve:
     point_labels: tuple[Label, ...] = ()
 
 
-Mark = Point | Ring | Line | Segment | Curve
+@dataclass(frozen=True)
+class Area:
+    """A filled polygon, its corners in order, shaded lightly in its tone: a region of one class.
+    ``label`` is its legend entry (areas with the same label share one)."""
+
+    corners: tuple[Coordinates, ...]
+    label: Label
+    tone: str
+
+
+Mark = Point | Ring | Line | Segment | Curve | Area
 
 
 @dataclass(frozen=True)

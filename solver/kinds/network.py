@@ -17,6 +17,7 @@ import sympy
 
 from solver.derivation.builder import Builder
 from solver.derivation.model import HAND_WORKED, Derivation, Quantity, Step, Value, different
+from solver.kinds import network_decision_figure as decision_figure
 from solver.kinds import network_mistakes as mistakes
 from solver.kinds.network_problem import OUTPUT_KEY, Network, Point, Unit, read_network
 from solver.kinds.svm_steps import latex_name
@@ -238,6 +239,10 @@ def build(doc: Doc, problem_name: str, decimals: int) -> Derivation:
         FunctionWriter(network, builder, writer).write()
     elif network.classifies:
         writer.classification()
+        figure = decision_figure.picture(network)
+        if figure is not None:
+            builder.section("The picture")
+            builder.figure(figure)
     return builder.build(problem=problem_name, kind="network", title=doc.text("title"), decimals=decimals,
                          description=(_describe(network),))
 

@@ -16,7 +16,7 @@ import matplotlib
 from matplotlib.figure import Figure as Canvas
 from matplotlib.ticker import MaxNLocator
 
-from solver.derivation.figure import Curve, Diagram, Figure, Label, Line, Plot, Point, Ring, Segment
+from solver.derivation.figure import Area, Curve, Diagram, Figure, Label, Line, Plot, Point, Ring, Segment
 from solver.derivation.model import Scalar
 from solver.render.common import show
 
@@ -114,6 +114,8 @@ def _numbers(plot: Plot):
             yield from (*mark.start, *mark.end)
         elif isinstance(mark, Curve):
             yield from (c for point in mark.points for c in point)
+        elif isinstance(mark, Area):
+            yield from (c for corner in mark.corners for c in corner)
 
 
 def _fits(plot: Plot) -> bool:
@@ -196,7 +198,8 @@ def _draw_mark(axes, mark, plot: Plot, decimals: int, seen: set[str], counts: di
         hollow = mark.tone in ("query", "input")
         (artist,) = axes.plot([x], [y], linestyle="none", marker=MARKERS.get(mark.tone, "o"), markersize=7,
                               color=COLOURS[mark.tone], markerfacecolor="white" if hollow else COLOURS[mark.tone],
-                              markeredgewidth=1.4, label=_legend_once(LEGEND.get(mark.tone, mark.tone), seen),
+                              markeredgewidth=1.4,
+                              label=_legend_once(mark.legend or LEGEND.get(mark.tone, mark.tone), seen),
                               zorder=4)
         artist.set_gid(_gid("query" if hollow else "point", mark.name, counts))
         text = axes.annotate(label_text(mark.label, decimals), (x, y), xytext=(6, 5), textcoords="offset points",
@@ -210,6 +213,11 @@ def _draw_mark(axes, mark, plot: Plot, decimals: int, seen: set[str], counts: di
         artist.set_gid(_gid("ring", mark.name, counts))
     elif isinstance(mark, Segment):
         _draw_segment(axes, mark, decimals, seen, counts)
+    elif isinstance(mark, Area):
+        (artist,) = axes.fill([float(c[0]) for c in mark.corners], [float(c[1]) for c in mark.corners],
+                              color=COLOURS[mark.tone], alpha=0.14, linewidth=0,
+                              label=_legend_once(label_text(mark.label, decimals), seen), zorder=1)
+        artist.set_gid(_gid("area", "", counts))
     elif isinstance(mark, Curve):
         xs = [float(p[0]) for p in mark.points]
         ys = [float(p[1]) for p in mark.points]
