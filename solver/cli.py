@@ -10,7 +10,6 @@ import argparse
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
-
 from pathlib import Path
 
 from solver import __version__
@@ -49,6 +48,9 @@ def _number_in(convert, low, high, what: str):
 _decimals = _number_in(int, 0, 30, "a whole number")
 _fraction = _number_in(Decimal, 0, 1, "a number")
 _count = _number_in(int, 0, 100_000, "a whole number")
+_variants = _number_in(int, 1, 1000, "a whole number")
+_budget = _number_in(int, 1, 1_000_000, "a whole number")
+_seed = _number_in(int, 0, 2**63 - 1, "a whole number")
 _seconds = _number_in(float, 0.1, 3600, "a number of seconds")
 
 
@@ -108,8 +110,10 @@ def build_parser(prog: str = "python -m solver") -> argparse.ArgumentParser:
     template.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
 
     check = commands.add_parser("check", help="check answer files step by step", parents=[common])
-    check.add_argument("problem", metavar="PROBLEM", help="built-in name or TOML file")
-    check.add_argument("answers", nargs="+", metavar="ANSWERS", help="answer files (TOML)")
+    check.add_argument("problem", metavar="PROBLEM", help="built-in name or TOML file (none with --variants)")
+    check.add_argument("answers", nargs="*", metavar="ANSWERS", help="answer files (TOML)")
+    check.add_argument("--variants", metavar="DIR",
+                       help="grade each file against its student's variant in DIR (written by `variants --roster`)")
     check.add_argument("--format", choices=("terminal", "json", "csv"), default="terminal",
                        help="output format (default: terminal); csv: a row per file, for a spreadsheet")
     check.add_argument("--decimals", type=_decimals, default=None, metavar="N",
@@ -130,7 +134,11 @@ def build_parser(prog: str = "python -m solver") -> argparse.ArgumentParser:
 
     gradescope = commands.add_parser("gradescope", help="build a Gradescope autograder for a problem",
                                      parents=[common])
-    gradescope.add_argument("problem", metavar="PROBLEM", help="built-in name or TOML file")
+    gradescope.add_argument("problem", metavar="PROBLEM", nargs="?", help="built-in name or TOML file")
+    gradescope.add_argument("--variants", metavar="DIR",
+                            help="instead of PROBLEM: grade each student against their variant in DIR")
+    gradescope.add_argument("--metadata", metavar="FILE",
+                            help="with --submission --variants: Gradescope's submission_metadata.json")
     gradescope.add_argument("-o", "--output", metavar="ZIP", help="write the autograder zip to ZIP")
     gradescope.add_argument("--bundle", action="store_true",
                             help="ship this package in the zip, as a wheel, instead of installing it from the package index")
@@ -139,6 +147,7 @@ def build_parser(prog: str = "python -m solver") -> argparse.ArgumentParser:
     gradescope.add_argument("--results", metavar="FILE", default="results.json",
                             help="with --submission: where results.json goes (default: results.json)")
     gradescope.set_defaults(decimals=None, rtol=None, atol=None, jobs=1, time_limit=10.0, memory_limit=1024)
+    _add_variants_parser(commands, common)
     return parser
 
 
@@ -149,6 +158,25 @@ def _problem_file(problem: str) -> list:
     if problem == "-":
         return []  # standard input
     return [path for path in (catalog.resolve_file(problem),) if path is not None]
+def _add_variants_parser(commands, common: argparse.ArgumentParser) -> None:
+    from solver.teaching.sheets import SHEET_FORMATS
+
+    variants = commands.add_parser("variants", parents=[common],
+                                   help="nice-number variants of a problem, with question sheets and answer keys")
+    variants.add_argument("problem", metavar="PROBLEM", help="built-in name or TOML file with a [vary] table")
+    variants.add_argument("-o", "--output", metavar="DIR", required=True,
+                          help="a new (or empty) directory to write the variants into")
+    variants.add_argument("--count", type=_variants, default=10, metavar="N", help="variants to draw (default 10)")
+    variants.add_argument("--seed", type=_seed, default=0, metavar="S",
+                          help="seed of the draws: the same seed gives the same variants (default 0)")
+    variants.add_argument("--format", choices=SHEET_FORMATS, default="markdown",
+                          help="format of the question sheets and worked solutions (default: markdown)")
+    variants.add_argument("--roster", metavar="FILE.csv",
+                          help="a class list with a student_id column: give each student a variant")
+    variants.add_argument("--assignment", metavar="NAME",
+                          help="the assignment's name, hashed with each student id (default: the problem's name)")
+    variants.add_argument("--budget", type=_budget, default=None, metavar="N",
+                          help="most draws to solve (default: 50 per variant, at least 500)")
 
 
 def _load(problem: str, expected_kind: str | None):
@@ -165,7 +193,6 @@ def _load(problem: str, expected_kind: str | None):
 
 def cmd_list(args: argparse.Namespace) -> int:
     from solver.kinds import catalog
-
     from solver.render.rich_output import console_width
 
     problems = catalog.builtins()
@@ -214,6 +241,12 @@ def cmd_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_variants(args: argparse.Namespace) -> int:
+    from solver.teaching.variants_command import run_variants
+
+    return run_variants(args)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from solver.checking.check_command import run_check
 
@@ -223,11 +256,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_gradescope(args: argparse.Namespace) -> int:
     from solver.checking import autograder
 
+    if (args.problem is None) == (args.variants is None):
+        raise InputError("give a PROBLEM, or --variants DIR (a directory written by `variants --roster`)")
     if args.submission is not None:
         return autograder.grade_submission(args)
     if args.output is None:
         raise InputError("give the zip to write with -o, e.g. -o autograder.zip")
-    autograder.write_autograder(args.problem, args.output, args.bundle)
+    autograder.write_autograder(args.problem, args.output, args.bundle, args.variants)
     return EXIT_OK
 
 
@@ -237,6 +272,7 @@ _COMMANDS = {
     "template": cmd_template,
     "check": cmd_check,
     "gradescope": cmd_gradescope,
+    "variants": cmd_variants,
 }
 
 

@@ -93,3 +93,27 @@ def test_page_prints_with_its_print_style(browser, tmp_path):
     assert result["errors"] == []
     assert result["value"] == {"overflow": "visible", "noteBackground": "rgba(0, 0, 0, 0)", "pictures": 1,
                                "breakAfter": "avoid"}
+
+
+SHEET = r"""(() => {
+  const box = e => e.getBoundingClientRect();
+  const answers = [...document.querySelectorAll('td.answer')];
+  return {maths: document.querySelectorAll('math').length,
+          empty: [...document.querySelectorAll('math')].filter(m => !(box(m).width > 0 && box(m).height > 0)).length,
+          answers: answers.length, blankWidths: answers.filter(a => box(a).width >= 100).length,
+          steps: document.querySelectorAll('table.steps').length,
+          scrollWidth: document.documentElement.scrollWidth, innerWidth: innerWidth};
+})()"""
+
+
+def test_a_question_sheet_lays_out_with_room_to_write(browser, tmp_path):
+    derivation = catalog.load("sigmoid-softmax-minibatch")
+    page = tmp_path / "questions.html"
+    page.write_text(renderer("html")(derivation, RenderOptions(derivation.decimals, questions=True)), encoding="utf-8")
+    for width, height in ((1024, 800), (390, 844)):
+        result = browser.measure(page, SHEET, width, height, screenshot=tmp_path / f"questions-{width}.png")
+        assert result["errors"] == [], result["errors"]
+        seen = result["value"]
+        assert seen["maths"] > 0 and seen["empty"] == 0, seen
+        assert seen["answers"] == len(derivation.scheme.keys) == seen["blankWidths"], seen  # room for an answer
+        assert seen["steps"] == 0 and seen["scrollWidth"] <= seen["innerWidth"], seen

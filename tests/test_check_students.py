@@ -23,8 +23,15 @@ from solver.checking.tolerance import Tolerance
 from solver.kinds import catalog
 from solver.kinds.catalog import load_text
 from solver.reading.answer_file import parse_answers
-from tests.students import (Notebook, Unworkable, network_student, skip_graph_student, softmax_network_student,
-                            softmax_student, svm_student)
+from tests.students import (
+    Notebook,
+    Unworkable,
+    network_student,
+    skip_graph_student,
+    softmax_network_student,
+    softmax_student,
+    svm_student,
+)
 from tests.test_backprop_crosscheck import problem_text, random_problem
 
 NETWORK_SEEDS = range(24)

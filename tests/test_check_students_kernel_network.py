@@ -16,7 +16,15 @@ from solver.checking.tolerance import Tolerance
 from solver.kinds import catalog
 from tests.students import Notebook
 from tests.students_kernel_network import exact, kernel_student, network_kind_student
-from tests.test_check_students import PLACES, _assert_marked_once, _assert_named, _slipped, grade, problem_file, wrong_keys
+from tests.test_check_students import (
+    PLACES,
+    _assert_marked_once,
+    _assert_named,
+    _slipped,
+    grade,
+    problem_file,
+    wrong_keys,
+)
 
 # The dual solutions, worked by hand (and checked below against the KKT conditions, in mpmath):
 # kernel-xor, K = (1 + x·y)²: by symmetry every αᵢ = 1/8, b = 0 (f(A) = (1/8)(−9 − 1 + 1 + 1) = −1).

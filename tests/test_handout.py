@@ -12,8 +12,7 @@ import pytest
 
 from solver.derivation.model import MathText
 from solver.kinds import catalog
-from solver.render import renderer
-from solver.render import tex_layout
+from solver.render import renderer, tex_layout
 from solver.render.options import RenderOptions
 
 TEX = shutil.which("pdflatex")

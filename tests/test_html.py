@@ -233,3 +233,10 @@ def test_every_built_in_page_uses_only_mathml_core(problem):
     assert elements <= MATHML_CORE, elements - MATHML_CORE
     for math in maths:
         parseString(math)
+
+
+def test_a_page_without_keys(relu_page):
+    page = renderer("html")(catalog.load("relu-111-sgd"), RenderOptions(4, keys=False))
+    assert "<code>s1.z1</code>" in relu_page and "<code>eta</code>" in relu_page
+    assert "<code>s1.z1</code>" not in page and "<code>eta</code>" not in page and 'class="key"' not in page
+    assert page.count('<td class="math">') == relu_page.count('<td class="math">') > 0  # every step still shown

@@ -19,6 +19,7 @@ ALLOWED = {
     "kinds": {"maths", "reading", "derivation"},
     "render": {"maths", "derivation"},
     "checking": {"maths", "reading", "derivation", "kinds", "render"},
+    "teaching": {"maths", "reading", "derivation", "kinds", "render", "checking"},
 }
 MAX_LINES = 600
 MAX_TOP_LEVEL_MODULES = 6

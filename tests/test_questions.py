@@ -21,7 +21,7 @@ from solver.render import emit
 from solver.render.common import answer_form, show
 from solver.render.options import RenderOptions
 
-FORMATS = ("terminal", "markdown", "latex", "json")
+FORMATS = ("terminal", "markdown", "latex", "json", "html")
 PROBLEMS = catalog.builtin_names()
 
 
@@ -72,8 +72,8 @@ def test_no_step_s_displayed_value_appears_on_its_sheet(problem, fmt, derivation
     derivation = derivations[problem]
     stated = {show(v, derivation.decimals).digits.lstrip("-") for g in derivation.givens for v in g.values}
     solution = StringIO()
-    emit(fmt, derivation, RenderOptions(derivation.decimals), solution)
-    sheet = _render(derivation, fmt)
+    emit(fmt, derivation, RenderOptions(derivation.decimals, pictures=False), solution)
+    sheet = _render(derivation, fmt).split("</head>")[-1]  # an HTML page's style sheet has numbers of its own
     searched = 0
     for step in derivation.steps:
         for value in step.values:
@@ -99,7 +99,7 @@ def test_the_sheet_asks_for_the_keys_of_the_template(problem, derivations):
     assert [entry["key"] for entry in document["asked"]] == template_keys
     assert "steps" not in document and "notes" not in document
     assert all(not {"value", "numeric", "formula", "latex"} & entry.keys() for entry in document["asked"])
-    for fmt in ("terminal", "markdown", "latex"):
+    for fmt in ("terminal", "markdown", "latex", "html"):
         text = _render(derivation, fmt).replace(r"\_", "_")
         for key in template_keys:
             assert key in text, (fmt, key)
@@ -141,6 +141,21 @@ def test_questions_without_keys(derivations):
     text = _render(derivations["relu-111-sgd"], "markdown", keys=False)
     assert "s1.z1" not in text and "| Quantity | Form | Answer |" in text
     assert "`eta`" not in text
+    page = _render(derivations["relu-111-sgd"], "html", keys=False)
+    assert "s1.z1" not in page and "<code>eta</code>" not in page
+    assert "<th>Quantity</th><th>Form</th><th>Answer</th>" in page
+
+
+def test_the_html_sheet_is_a_page_of_givens_and_blank_answers(derivations):
+    page = _render(derivations["relu-111-sgd"], "html")
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    # η = 0.01 (eta): a given with its value and key
+    assert "<mi>η</mi><mo>=</mo><mn>0.01</mn></math> (<code>eta</code>)" in page
+    row = r"<tr><td>(.*?)</td><td><code>(.*?)</code></td><td>(.*?)</td><td class=\"answer\"></td></tr>"
+    rows = re.findall(row, page)
+    assert [key for _, key, _ in rows] == list(derivations["relu-111-sgd"].scheme.keys)
+    assert all(form == "number" for _, _, form in rows)
+    assert 'class="steps"' not in page and "Note." not in page and "<svg" not in page
 
 
 def test_questions_from_the_command_line():
@@ -150,3 +165,18 @@ def test_questions_from_the_command_line():
     assert document["questions"] is True and document["problem"] == "svm-six-points"
     assert {"w", "b", "margin", "support_vectors"} <= {entry["key"] for entry in document["asked"]}
     assert [g["key"] for g in document["givens"]][:2] == ["x.A", "y.A"]
+
+
+def test_an_html_sheet_without_keys_from_the_command_line(derivations):
+    # `solve --format html --questions --no-keys`: no step's value, formula or key; givens and blanks
+    result = run_solver("svm", "svm-six-points", "--format", "html", "--questions", "--no-keys")
+    assert result.returncode == 0, result.stderr
+    page = result.stdout
+    derivation = derivations["svm-six-points"]
+    for number in re.findall(r"<mn>([^<]*)</mn>", page):  # every number on the page is a given's
+        assert any(show(v, derivation.decimals).digits.lstrip("-") == number
+                   for g in derivation.givens for v in g.values), number
+    assert "<code>" in page.split("</header>")[0]  # the problem's name is code; nothing after it is
+    assert "<code>" not in page.split("</header>")[1] and 'class="key"' not in page
+    assert page.count('<td class="answer"></td>') == len(derivation.scheme.keys) == 4
+    assert "support_vectors" not in page and "alpha" not in page and "<mo>←</mo>" not in page

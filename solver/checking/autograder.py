@@ -6,6 +6,12 @@ index, or from a wheel inside the zip with ``--bundle``), ``run_autograder`` (ru
 submission: grades the answer file in ``submission/`` into ``results/results.json``) and the
 problem file.  Both scripts take the root from ``AUTOGRADER_ROOT`` (default ``/autograder``), so
 an autograder can be tried anywhere.  The zip is byte-identical from run to run.
+
+Built from a variants directory (``gradescope --variants DIR``), the zip holds ``variants/roster.csv``
+and each variant's ``variants/<variant>/problem.toml`` instead of one problem file, and
+``run_autograder`` grades each submission against its student's variant: the student is found by
+the ids Gradescope gives in ``submission_metadata.json`` (``sid``, then ``id``, then ``email``),
+else by a ``student`` key in the answer file.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import solver
 from solver.checking.wheel import DISTRIBUTION, STAMP, build_wheel, wheel_name
 from solver.errors import InputError
 from solver.kinds import catalog
+from solver.reading.roster import read_assignment
 
 PROBLEM_FILE = "problem.toml"
 VENV = "mlsolver-venv"
@@ -53,19 +60,24 @@ fi
 RUN = """\
 #!/usr/bin/env bash
 # Gradescope runs this for each submission: it grades the answer file in submission/ against
-# problem.toml with {distribution} {version}, into results/results.json.
+# {against} with {distribution} {version}, into results/results.json.
 set -u
 ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
 PYTHON="$ROOT/{venv}/bin/python"
 [ -x "$PYTHON" ] || PYTHON=python3
 mkdir -p "$ROOT/results"
-exec "$PYTHON" -m solver gradescope "$ROOT/source/{problem}" --submission "$ROOT/submission" \\
+exec "$PYTHON" -m solver gradescope {graded} --submission "$ROOT/submission" \\
     --results "$ROOT/results/results.json"
 """
 
+#: What ``run_autograder`` grades against: the problem file, or the variants and their roster.
+GRADED_PROBLEM = '"$ROOT/source/{problem}"'
+GRADED_VARIANTS = '--variants "$ROOT/source/{variants}" \\\n    --metadata "$ROOT/submission_metadata.json"'
+VARIANTS_FOLDER = "variants"
 
-def scripts(bundle: bool) -> dict[str, str]:
-    """``setup.sh`` and ``run_autograder``, for the running version."""
+
+def scripts(bundle: bool, variants: bool = False) -> dict[str, str]:
+    """``setup.sh`` and ``run_autograder``, for the running version (grading variants, or one problem)."""
     version = solver.__version__
     if bundle:
         requirement, source = f'"$SOURCE/{wheel_name()}"', "from the wheel inside the autograder zip"
@@ -73,16 +85,25 @@ def scripts(bundle: bool) -> dict[str, str]:
         requirement, source = f'"{DISTRIBUTION}=={version}"', "from the package index"
     values = {"distribution": DISTRIBUTION, "version": version, "venv": VENV, "problem": PROBLEM_FILE,
               "requirement": requirement, "source": source}
+    if variants:
+        values["graded"] = GRADED_VARIANTS.format(variants=VARIANTS_FOLDER)
+        values["against"] = f"its student's variant in {VARIANTS_FOLDER}/ (by roster.csv)"
+    else:
+        values["graded"], values["against"] = GRADED_PROBLEM.format(**values), PROBLEM_FILE
     return {"setup.sh": SETUP.format(**values), "run_autograder": RUN.format(**values)}
 
 
-def build_autograder(problem: str, bundle: bool) -> bytes:
-    """The autograder zip for a problem (solved first, so that a broken problem fails here, not on Gradescope)."""
-    source, _ = catalog.read_problem(problem)
-    catalog.load(problem)
-    _, path = catalog.resolve(problem)
-    entries = [(name, text.encode(), 0o755) for name, text in scripts(bundle).items()]
-    entries.append((PROBLEM_FILE, path.read_bytes(), 0o644))
+def build_autograder(problem: str | None, bundle: bool, variants: str | None = None) -> bytes:
+    """The autograder zip for a problem, or for a variants directory (every problem solved first, so
+    that a broken one fails here, not on Gradescope)."""
+    entries = [(name, text.encode(), 0o755) for name, text in scripts(bundle, variants is not None).items()]
+    if variants is not None:
+        entries += _variant_entries(variants)
+    else:
+        catalog.read_problem(problem)
+        catalog.load(problem)
+        _, path = catalog.resolve(problem)
+        entries.append((PROBLEM_FILE, path.read_bytes(), 0o644))
     if bundle:
         name, data = build_wheel()
         entries.append((name, data, 0o644))
@@ -96,13 +117,25 @@ def build_autograder(problem: str, bundle: bool) -> bytes:
     return buffer.getvalue()
 
 
-def write_autograder(problem: str, output: str, bundle: bool) -> None:
+def _variant_entries(directory: str) -> list[tuple[str, bytes, int]]:
+    """``variants/roster.csv`` and the problem file of every variant a student has."""
+    assignment = read_assignment(directory)
+    entries = [(f"{VARIANTS_FOLDER}/roster.csv", (assignment.directory / "roster.csv").read_bytes(), 0o644)]
+    for variant in sorted(set(assignment.variant_of.values())):
+        path = assignment.directory / variant / PROBLEM_FILE
+        catalog.load(str(path))
+        entries.append((f"{VARIANTS_FOLDER}/{variant}/{PROBLEM_FILE}", path.read_bytes(), 0o644))
+    return entries
+
+
+def write_autograder(problem: str | None, output: str, bundle: bool, variants: str | None = None) -> None:
     """Write the zip to ``output``, never over the problem file itself."""
-    _, path = catalog.resolve(problem)
     target = Path(output)
-    if target.exists() and path.exists() and target.resolve() == path.resolve():
-        raise InputError("is the problem file; the autograder would overwrite it", source=output)
-    data = build_autograder(problem, bundle)
+    if problem is not None:
+        _, path = catalog.resolve(problem)
+        if target.exists() and path.exists() and target.resolve() == path.resolve():
+            raise InputError("is the problem file; the autograder would overwrite it", source=output)
+    data = build_autograder(problem, bundle, variants)
     try:
         target.write_bytes(data)
     except OSError as error:
@@ -145,11 +178,14 @@ def grade_submission(args) -> int:
     from solver.checking.results import FileReport
     from solver.render.output import write_text
 
-    plan = build_plan(args)
     submission = Path(args.submission)
     why = submission_problem(submission)
+    answer = str(answer_files(submission)[0]) if why is None else None
+    if args.variants:
+        plan, why = _variant_plan(args, answer, why)
+    else:
+        plan = build_plan(args)
     if why is None:
-        answer = str(answer_files(submission)[0])
         report = grade_files(plan, [answer], batch_options(args))[0]
     else:
         report = FileReport(str(submission), error=why)
@@ -161,3 +197,50 @@ def grade_submission(args) -> int:
         return 0
     print_renderables(sys.stdout, [file_table(graded)])
     return 0
+
+
+# --- grading a submission against its student's variant -------------------------------------------
+
+#: The ids of a Gradescope user tried against the roster, in this order.
+METADATA_IDS = ("sid", "id", "email")
+MAX_METADATA_BYTES = 1 << 20
+
+
+def gradescope_users(metadata: str | None) -> list[str]:
+    """Every id of the submitters in Gradescope's ``submission_metadata.json`` (none if it cannot be read)."""
+    if metadata is None:
+        return []
+    path = Path(metadata)
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_METADATA_BYTES:
+            return []
+        document = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return []
+    users = document.get("users") if isinstance(document, dict) else None
+    ids = []
+    for user in users if isinstance(users, list) else []:
+        if isinstance(user, dict):
+            ids += [str(user[k]).strip() for k in METADATA_IDS if isinstance(user.get(k), str | int)
+                    and not isinstance(user.get(k), bool)]
+    return ids
+
+
+def _variant_plan(args, answer: str | None, why: str | None):
+    """The plan of the submitter's variant, and why the submission cannot be graded (or None)."""
+    from solver.checking.check_command import build_plan
+    from solver.checking.variant_check import student_of
+
+    assignment = read_assignment(args.variants)
+    candidates = gradescope_users(args.metadata)
+    if answer is not None:
+        candidates.append(student_of(answer))
+    student = next((c for c in candidates if c in assignment.variant_of), None)
+    fallback = min(assignment.variant_of.values())
+    if student is None:
+        if why is None:
+            tried = ", ".join(repr(c[:64]) for c in candidates) or "none"
+            why = (f"this submission's student is not on the roster (ids tried: {tried}): ask your teacher, or "
+                   "write student = \"<your id>\" in the answer file")
+        return build_plan(args, str(assignment.directory / fallback / PROBLEM_FILE)), why
+    return build_plan(args, str(assignment.problem(student))), why

@@ -149,7 +149,7 @@ class FileTable:
         natural = [max(cell_len(line) for cell in column for line in cell.split("\n")) for column in columns]
         room = width - (natural[0] + natural[3] + natural[4] + 4 * _GAP)
         shortest = [max(_longest_word(c) for c in columns[i]) for i in (1, 2)]
-        yield Text(visible(shown_name(self.graded.file)), style="bold")
+        yield Text(visible(shown_name(self.graded.file) + _whose(self.graded.report)), style="bold")
         if room < sum(shortest) + _GAP:
             yield from self._stacked()
         else:
@@ -229,6 +229,11 @@ def _share(room: int, natural: list[int], shortest: list[int]) -> tuple[int, int
     return first, second
 
 
+def _whose(report) -> str:
+    """`` · student s1, variant v03`` for a file graded against its student's variant (``check --variants``)."""
+    return f" · student {report.student}, variant {report.variant}" if report.variant else ""
+
+
 def file_table(graded: GradedFile) -> RenderableType:
     return FileTable(graded)
 
@@ -265,17 +270,20 @@ def summary_table(graded: list[GradedFile]) -> Table:
     title = "Files" + (f" in {folder}" if folder else "")
     table = Table(title=Text(visible(title)), title_justify="left", header_style="bold")
     table.add_column("File", overflow="fold")
+    by_variant = any(g.report.variant for g in graded)  # check --variants: which variant each was graded against
+    if by_variant:
+        table.add_column("Variant", no_wrap=True)
     table.add_column("Score", justify="right", no_wrap=True)
     table.add_column("Not credited", justify="right", no_wrap=True)
     table.add_column("First error", no_wrap=True)
     for name, file in zip(names, graded):
-        name = Text(name[len(folder):])
+        cells = [Text(name[len(folder):])] + ([Text(file.report.variant or "")] if by_variant else [])
         if file.error is not None:
-            table.add_row(name, "—", "", Text(visible(f"not graded: {file.error}"), style="magenta", overflow="fold"))
+            table.add_row(*cells, "—", "", Text(visible(f"not graded: {file.error}"), style="magenta", overflow="fold"))
             continue
         first = file.report.first_wrong
         missed = sum(g.earned < g.points for g in file.grades)
-        table.add_row(name, f"{score_text(file.score)}/{score_text(file.max_score)}", str(missed),
+        table.add_row(*cells, f"{score_text(file.score)}/{score_text(file.max_score)}", str(missed),
                       Text(visible(first.key)) if first else "")
     return table
 
@@ -356,6 +364,8 @@ def _results_json(graded: GradedFile) -> Iterable[dict]:
 def _file_head(graded: GradedFile) -> dict:
     report = graded.report
     out = {"file": report.file, "score": score_number(graded.score), "max_score": score_number(graded.max_score)}
+    if report.variant is not None or report.student is not None:
+        out["student"], out["variant"] = report.student, report.variant
     if report.error is not None:
         out["error"] = report.error
     first = report.first_wrong
@@ -384,9 +394,12 @@ def _file_text(graded: GradedFile) -> str:
     return f'{head[:-1]}, "grades": [{grades}], "results": {results}}}'
 
 
-def json_document(derivation: Derivation, graded: list[GradedFile]) -> str:
-    """``{"problem", "files": [...]}`` (DESIGN.md, a public interface)."""
-    head = json.dumps({"problem": derivation.problem, "title": derivation.title}, ensure_ascii=False)
+def json_document(derivation: Derivation, graded: list[GradedFile], problem: str | None = None,
+                  title: str | None = None) -> str:
+    """``{"problem", "files": [...]}`` (DESIGN.md, a public interface); ``problem`` and ``title`` stand in
+    for the derivation's when the files were graded against several (a variants directory's)."""
+    head = json.dumps({"problem": problem or derivation.problem, "title": title or derivation.title},
+                      ensure_ascii=False)
     # no indent: the C encoder, which keeps thousands of files fast
     text = f'{head[:-1]}, "files": [{", ".join(_file_text(g) for g in graded)}]}}'
     return escape.json_document(text) + "\n"

@@ -39,7 +39,7 @@ from solver.checking.working_text import WorkingText, rounded
 from solver.derivation.model import Derivation, Mistake, Quantity, Step
 from solver.maths.evaluate import DECIMAL, compile_formula
 from solver.maths.numbers import NUMERIC, plain_decimal
-from solver.reading.answer_file import Entry, Unreadable
+from solver.reading.answer_file import STUDENT_KEY, Entry, Unreadable
 from solver.reading.written import CLASS_WORDS, Written, plain_number, read_scalar, significant_figures
 from solver.render import printing
 from solver.render.common import plain_equation, show
@@ -148,7 +148,7 @@ class CheckPlan:
                     groups[key].append(entry)
                 else:
                     groups[key] = [entry]
-            elif key not in self.given_keys:
+            elif key not in self.given_keys and key != STUDENT_KEY:
                 unknown.append(self._unknown(entry, len(unknown)))
         work = Working(self.base, self.spreads, self.producers)
         wrong: list[tuple[Result, list[Mistake]]] = []
@@ -169,6 +169,18 @@ class CheckPlan:
             report.patterns = resolve(wrong)
         report.results.extend(unknown)
         return report
+
+    def check_alone(self, entry: Entry) -> Result:
+        """The verdict :meth:`check` gives a file holding only ``entry`` (a step's key), without working
+        out every other step again: alone, each of them is carried at its exact value."""
+        compiled = self.by_key[entry.step_key]
+        values = list(self.base)
+        with localcontext(NUMERIC):
+            if compiled.is_plain_scalar and entry.index is None:
+                number = plain_number(entry.value)
+                if number is not None:
+                    return self._check_scalar(compiled, entry, *number, values)
+            return min(self._check_step(compiled, [entry], values), key=lambda r: r.order)
 
     def _unknown(self, entry: Entry, n: int) -> Result:
         owner = next((p for p in prefixes(entry.step_key) if p in self.by_key), None)

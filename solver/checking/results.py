@@ -50,6 +50,9 @@ class FileReport:
     results: list[Result] = field(default_factory=list)
     error: str | None = None
     patterns: list[Pattern] = field(default_factory=list)
+    #: With ``check --variants``: whose file it is, and the variant it was graded against.
+    student: str | None = None
+    variant: str | None = None
 
     @property
     def score(self) -> int:

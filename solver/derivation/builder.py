@@ -17,7 +17,17 @@ import sympy
 
 from solver.derivation.figure import Figure
 from solver.derivation.model import (
-    Derivation, Fragment, Mistake, Quantity, Scalar, Section, Shape, Step, Table, Text, prose,
+    Derivation,
+    Fragment,
+    Mistake,
+    Quantity,
+    Scalar,
+    Section,
+    Shape,
+    Step,
+    Table,
+    Text,
+    prose,
 )
 from solver.derivation.refine import SAFETY, ZERO, Refiner
 from solver.errors import InputError
@@ -115,6 +125,7 @@ class Builder:
         self._order: dict[sympy.Symbol, int] = {}
         self._refiner = Refiner(self._scalars, self._formulas, self._order)
         self._closed_forms = 0
+        self._scope_tags: tuple[str, ...] = ()
 
     # --- sections ---------------------------------------------------------------------------
 
@@ -124,6 +135,10 @@ class Builder:
         self._close()
         self._open = {"title": title, "givens": [], "steps": [], "notes": [], "tables": [], "figures": [],
                       "context": context}
+
+    def tag_following(self, *tags: str) -> None:
+        """Tag every step from here on (until called again) with ``tags``: the first update is worked by hand."""
+        self._scope_tags = tags
 
     def note(self, *fragments: Fragment) -> None:
         """A remark shown after the current section's steps; maths in its strings is marked with
@@ -150,7 +165,7 @@ class Builder:
 
     # --- quantities ---------------------------------------------------------------------------
 
-    def given(self, key: str, notation: Notation, value: Cells) -> Quantity:
+    def given(self, key: str, notation: Notation, value: Cells, tags: Sequence[str] = ()) -> Quantity:
         """A value the problem states, exact."""
         matrix = as_matrix(value)
         shape = matrix.shape
@@ -158,7 +173,8 @@ class Builder:
         if any(v.has(sympy.Float) for v in matrix):
             raise TypeError(f"given {key} holds a binary float; givens must be exact")
         scalars = tuple(Scalar.of(v) for v in matrix)
-        quantity = Quantity(key, notation, self._whole_symbol(key, shape, cells), shape, cells, scalars)
+        quantity = Quantity(key, notation, self._whole_symbol(key, shape, cells), shape, cells, scalars,
+                            tags=tuple(tags))
         self._given_cells.update(cells)
         self._remember(quantity)
         self._open["givens"].append(quantity)
@@ -180,6 +196,7 @@ class Builder:
         equation_of: Sequence[Notation] = (),
         label_coordinates: Sequence[Sequence[sympy.Basic]] = (),
         sign_valued: bool = False,
+        tags: Sequence[str] = (),
     ) -> Step:
         """A computed quantity; its value is ``cell_formulas`` evaluated on earlier values."""
         matrix = as_matrix(cell_formulas)
@@ -218,6 +235,7 @@ class Builder:
             symbolic=None if symbolic is None else tuple(as_matrix(symbolic)),
             label_coordinates=tuple(tuple(point) for point in label_coordinates),
             sign_valued=sign_valued,
+            tags=tuple(dict.fromkeys((*self._scope_tags, *tags))),
         )
         self._remember(step)
         self._open["steps"].append(step)

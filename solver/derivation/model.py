@@ -70,6 +70,8 @@ class Quantity:
     labels: tuple[str, ...] = ()
     equation_of: tuple[Notation, ...] = ()
     label_coordinates: tuple[tuple[sympy.Basic, ...], ...] = ()
+    #: What a variant with other numbers must keep true of it (the tags below).
+    tags: tuple[str, ...] = ()
 
     @property
     def is_set(self) -> bool:
@@ -175,6 +177,39 @@ def prose(*fragments: Fragment) -> Text:
             if piece:
                 out.append(MathText(piece) if i % 2 else piece)
     return tuple(out)
+
+
+# --- what a quantity says about a good exercise -------------------------------------------------
+# Tags a kind puts on its quantities, saying what a variant of the problem with other numbers must
+# keep true of them to be a fair exercise by hand (``python -m solver variants``).  The rules they
+# stand for are the same for every kind; only the kind knows which of its quantities they apply to.
+
+#: Worked by hand: where its value is rational, it must be a short terminating decimal.
+HAND_WORKED = "hand_worked"
+#: The argument of a function with a kink at 0 (ReLU): never at or within one display unit of 0.
+KINK = "kink"
+#: A gradient: no element 0 at the display precision.
+GRADIENT = "gradient"
+#: Every element above 0 (the α of a support vector).
+POSITIVE = "positive"
+#: One of several equally right answers (b when no α fixes it, α on a degenerate margin): never nice.
+ONE_OF_MANY = "one_of_many"
+#: A class (a sign) that must not be 0: a query point on the decision boundary gets none.
+CLASSIFIED = "classified"
+#: ``distinct:<group>``: no two elements of the quantities in the group equal at the display precision (softmax ties).
+DISTINCT = "distinct"
+#: ``different:<group>``: no two quantities in the group equal as a whole (two points at one place).
+DIFFERENT = "different"
+
+
+def distinct(group: str) -> str:
+    """The tag of a group of values that must differ from one another, element by element."""
+    return f"{DISTINCT}:{group}"
+
+
+def different(group: str) -> str:
+    """The tag of a group of quantities no two of which may be equal as a whole."""
+    return f"{DIFFERENT}:{group}"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ Imports maths, reading and the derivation model; never render, checking or the c
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:  # the command line reads this table to build its help: import
     from solver.reading.problem_file import Doc
 
 #: Top-level keys every problem file may have, whatever its kind.
-COMMON_KEYS = ("kind", "title", "decimals", "tolerance", "grading")
+COMMON_KEYS = ("kind", "title", "decimals", "tolerance", "grading", "vary")
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,11 @@ KINDS: dict[str, Kind] = {
         Kind("network", "solver.kinds.network", "network-tent", "verify a hand-built network against its target"),
     )
 }
+
+
+def variant_proposal(kind: str) -> Callable | None:
+    """The kind's own construction of variants (``propose_variant`` in its module), if it has one."""
+    return getattr(importlib.import_module(KINDS[kind].module), "propose_variant", None)
 
 
 def build(doc: Doc, problem: str, decimals: int) -> Derivation:

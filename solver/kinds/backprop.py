@@ -13,7 +13,17 @@ from sympy import Rational, S
 
 from solver.derivation import mistakes as variants
 from solver.derivation.builder import Builder, cells_of
-from solver.derivation.model import Derivation, Math, Quantity, Step, Value
+from solver.derivation.model import (
+    GRADIENT,
+    HAND_WORKED,
+    KINK,
+    Derivation,
+    Math,
+    Quantity,
+    Step,
+    Value,
+    distinct,
+)
 from solver.kinds import backprop_figures
 from solver.kinds.backprop_network import Network, describe, read_network
 from solver.maths import functions as fn
@@ -89,8 +99,8 @@ class _Writer:
         expanded = _flatten(expanded)
         return None if expanded == formula else expanded
 
-    def _backward(self, key: str, notation: Notation, formula: sympy.Basic, cells, mistakes=()) -> Step:
-        step = self.b.step(key, notation, formula, cells, expanded=self._expand(formula), mistakes=mistakes)
+    def _backward(self, key: str, notation: Notation, formula: sympy.Basic, cells, mistakes=(), tags=()) -> Step:
+        step = self.b.step(key, notation, formula, cells, expanded=self._expand(formula), mistakes=mistakes, tags=tags)
         if self.scalar:
             self.expansions[step.symbol] = step.expanded if step.expanded is not None else formula
         return step
@@ -171,14 +181,16 @@ class _Writer:
             mistakes = []
             if self.previous is not None:
                 mistakes += variants.stale_weight(affine(*self.previous[layer]))
-            z = self.b.step(f"{prefix}z{layer}", self._name("z", layer, sample=sample), display,
-                            affine(W, bias), mistakes=mistakes)
             activation = net.activations[layer - 1]
+            z = self.b.step(f"{prefix}z{layer}", self._name("z", layer, sample=sample), display,
+                            affine(W, bias), mistakes=mistakes,
+                            tags=[KINK] if activation in ("relu", "leaky_relu") else [])
             last = layer == self.L
             key = f"{prefix}yhat" if last else f"{prefix}a{layer}"
             notation = self._name("y", hat=True, sample=sample) if last else self._name("a", layer, sample=sample)
             a = self.b.step(key, notation, self._activate_display(activation, z.symbol),
-                            self._activate(activation, cells_of(z)))
+                            self._activate(activation, cells_of(z)),
+                            tags=[distinct(key)] if activation == "softmax" else [])
             out[f"z{layer}"], out[f"a{layer}"] = z, a
             a_prev = a
         out["loss"] = self._loss(prefix, out[f"a{self.L}"], y, sample)
@@ -358,8 +370,11 @@ class _Writer:
             dW_mistakes = variants.missing_input(cells_of(delta)) + dW_mistakes
         dW = self._backward(f"{prefix}dL_dW{layer}", self._grad_name(W.notation, sample), display, cells,
                             dW_mistakes + self._output_error(cells))
+        # ∂L/∂b is each unit's error signal in the update (a batch's is its mean, tagged there): 0 means a
+        # dead unit; ∂L/∂W may be 0 where an input is, which is the problem's design, not a degenerate draw
         db = self._backward(f"{prefix}dL_db{layer}", self._grad_name(bias.notation, sample), delta.symbol,
-                            cells_of(delta), slips + self._output_error(cells_of(delta)))
+                            cells_of(delta), slips + self._output_error(cells_of(delta)),
+                            [GRADIENT] if sample is None else [])
         return dW, db
 
     # one update --------------------------------------------------------------------------------
@@ -394,11 +409,11 @@ class _Writer:
         self.b.section(f"{title} · batch mean over {len(per_sample)} samples", f"in update {k}, the batch mean")
         n = len(per_sample)
 
-        def mean(key: str, notation: Notation, steps: list[Step]) -> Step:
+        def mean(key: str, notation: Notation, steps: list[Step], tags=()) -> Step:
             display = product_of([Rational(1, n), sum_of((s.symbol for s in steps))]) if n > 1 else steps[0].symbol
             total = sum((cells_of(s) for s in steps), sympy.zeros(*steps[0].shape))
             mistakes = variants.batch_mean(total) if n > 1 else []
-            return self.b.step(key, notation, display, total / n, mistakes=mistakes)
+            return self.b.step(key, notation, display, total / n, mistakes=mistakes, tags=tags)
 
         self.losses.append(mean(f"s{k}.loss", name("L"), [fwd["loss"] for fwd, _ in per_sample]))
         grads = {}
@@ -406,7 +421,7 @@ class _Writer:
             dW = mean(f"s{k}.dL_dW{layer}", self._grad_name(self._param_name("W", layer), None),
                       [g[layer][0] for _, g in per_sample])
             db = mean(f"s{k}.dL_db{layer}", self._grad_name(self._param_name("b", layer), None),
-                      [g[layer][1] for _, g in per_sample])
+                      [g[layer][1] for _, g in per_sample], tags=(GRADIENT,))
             grads[layer] = (dW, db)
         return grads
 
@@ -465,7 +480,9 @@ def build(doc: Doc, problem: str, decimals: int) -> Derivation:
     # values come from the builder's own arithmetic.
     with sympy.evaluate(False):
         for k, batch in enumerate(batches, start=1):
+            builder.tag_following(*((HAND_WORKED,) if k == 1 else ()))  # the first update is worked by hand
             params = writer.update(k, (k - 1) // per_epoch + 1, batch, params, eta)
+    builder.tag_following()
     if len(writer.losses) > 1:
         builder.section("Training")
         builder.figure(backprop_figures.loss_curve(writer.losses, net.batch_length > 1))

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from solver import kinds
 from solver.derivation.model import Derivation
-from solver.kinds.grading_table import read_grading
 from solver.errors import InputError
+from solver.kinds.grading_table import read_grading
 from solver.maths.numbers import decimal_of_rational
 from solver.reading.problem_file import MAX_FILE_BYTES, Doc, parse_toml, read_toml
 

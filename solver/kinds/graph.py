@@ -15,16 +15,16 @@ from dataclasses import dataclass
 
 import sympy
 
-from solver.derivation.builder import Builder, cells_of
 from solver.derivation import mistakes as variants
-from solver.derivation.model import Derivation, Mistake, Quantity, Step, Value
+from solver.derivation.builder import Builder, cells_of
+from solver.derivation.model import GRADIENT, HAND_WORKED, KINK, Derivation, Mistake, Quantity, Step, Value
 from solver.errors import InputError
 from solver.kinds import COMMON_KEYS
 from solver.kinds.graph_figure import picture
+from solver.maths import functions as fn
 from solver.maths.display import product_of, sum_of
 from solver.maths.evaluate import tree_size
-from solver.maths import functions as fn
-from solver.maths.functions import transpose
+from solver.maths.functions import relu, transpose
 from solver.maths.matrix_calculus import Calculus, Unsupported, cells
 from solver.maths.notation import Notation, partial, subscript
 from solver.maths.notation import name as letter_name
@@ -258,6 +258,7 @@ class _Writer:
 
     def forward(self, order: list[str]) -> None:
         self.b.section("Forward pass")
+        kinks = _relu_arguments(self.graph)
         for node in order:
             symbols = {n: q.symbol for n, q in self.quantities.items()}
             try:
@@ -273,7 +274,8 @@ class _Writer:
                 raise InputError(f"is {rows}×{cols}, but [shapes] declares it {declared[0]}×{declared[1]}",
                                  path=f"nodes.{node}")
             loss = variants.squared_error_loss(values) if _is_half_square(formula) else []
-            self._remember(node, self.b.step(node, notation_of(node), formula, values, mistakes=loss))
+            self._remember(node, self.b.step(node, notation_of(node), formula, values, mistakes=loss,
+                                             tags=[KINK] if node in kinks else []))
 
     def edges(self, all_paths: list[list[str]]) -> dict[tuple[str, str], Step]:
         """The local derivative of every edge on some path, in the order of the forward pass."""
@@ -359,7 +361,20 @@ class _Writer:
             (f"Path {k} ({_route(path, self.notations)})", shaped(cells_of(p)))
             for k, (p, path) in enumerate(zip(products, found), start=1)])
         self.b.step(f"d{self.graph.output}_d{variable}", partial(out.notation, var.notation), formula, shaped(total),
-                    expanded=written, mistakes=mistakes)
+                    expanded=written, mistakes=mistakes, tags=[GRADIENT])
+
+
+def _relu_arguments(graph: Graph) -> set[str]:
+    """The nodes some formula takes the ReLU of (``relu(z)``): inputs of a kink, kept away from 0 in variants."""
+    symbols = {name: sympy.Symbol(name) for name in (*graph.inputs, *graph.formulas)}
+    found = set()
+    for text in graph.formulas.values():
+        try:
+            formula = parse_formula(text, symbols)
+        except InputError:
+            continue  # reported, with its key path, when the forward pass reads it
+        found.update(str(call.args[0]) for call in formula.atoms(relu) if call.args[0].is_Symbol)
+    return found & set(graph.formulas)
 
 
 def _is_half_square(formula: sympy.Basic) -> bool:
@@ -417,6 +432,7 @@ def build(doc: Doc, problem: str, decimals: int) -> Derivation:
         if not found[variable]:
             raise InputError(f"{graph.output} does not depend on {variable}", path="derivative.wrt")
     b = Builder(symbolic=True)
+    b.tag_following(HAND_WORKED)  # one computation, worked by hand throughout
     writer = _Writer(graph, b)
     writer.givens()
     writer.forward(order)

@@ -19,7 +19,7 @@ from fractions import Fraction
 import sympy
 
 from solver.derivation.builder import Builder
-from solver.derivation.model import Derivation, Math, Quantity, Step, Value
+from solver.derivation.model import HAND_WORKED, Derivation, Math, Quantity, Step, Value, different
 from solver.errors import InputError
 from solver.kinds import kernel_figure
 from solver.kinds import kernel_mistakes as mistakes
@@ -97,7 +97,9 @@ class KernelWriter:
         rows = []
         for point in p.points + p.queries:
             coordinates = [list(point.x)] if len(point.x) > 1 else point.x[0]
-            self.x[point.name] = self.b.given(f"x.{point.name}", point_notation(point.name), coordinates)
+            # two points at one place make a poor exercise (a query may sit on a point)
+            tags = [different("points")] if point in p.points else []
+            self.x[point.name] = self.b.given(f"x.{point.name}", point_notation(point.name), coordinates, tags)
             if point.y is not None:
                 self.y[point.name] = self.b.given(
                     f"y.{point.name}", Notation(f"y_{point.name}", f"y_{{{latex_name(point.name)}}}",
@@ -404,12 +406,15 @@ def build(doc: Doc, problem_name: str, decimals: int) -> Derivation:
     """The full derivation of a kernel problem file."""
     problem = read_problem(doc)
     builder = Builder()
+    builder.tag_following(HAND_WORKED)  # one computation, worked by hand throughout
     writer = KernelWriter(problem, builder)
     writer.givens()
     if problem.feature_map is not None:
         writer.feature_map()
     writer.gram()
+    builder.tag_following()  # the certificate of validity (LDLᵀ pivots, a witness) is a proof, not hand work
     certificate = writer.validity()
+    builder.tag_following(HAND_WORKED)
     writer.mean_norm(certificate)
     if problem.labelled:
         classified = classify(problem, builder, writer, certificate)

@@ -20,12 +20,12 @@ from sympy import S
 from solver.derivation import mistakes
 from solver.derivation.builder import Builder
 from solver.derivation.figure import Figure
-from solver.derivation.model import Math, Step, Value
+from solver.derivation.model import CLASSIFIED, POSITIVE, Math, Step, Value
 from solver.errors import InputError
 from solver.kinds import kernel_figure
 from solver.kinds.kernel_problem import KernelProblem
 from solver.kinds.svm_problem import Point, Problem, conflict_message
-from solver.kinds.svm_steps import MEMBERSHIP_SLACK, Writer, latex_name
+from solver.kinds.svm_steps import Writer, latex_name, within_slack_of_zero
 from solver.maths import functions as fn
 from solver.maths import kernel_svm, svm_optimum
 from solver.maths.display import minus, product_of, sum_of
@@ -205,15 +205,28 @@ class KernelSVMWriter:
                     "$u$ = ($α$ of the support vectors, $b$), one equation per row of the table.")
         self._equations(rows, rhs, names)
         M, r = sympy.Symbol("M", commutative=False), sympy.Symbol("r", commutative=False)
+        support = self._on_margin(optimum)
         for i, name in enumerate(self.names):
             notation = Notation(f"α_{name}", rf"\alpha_{{{latex_name(name)}}}", f"alpha_{name}")
+            tags = [POSITIVE] if i in support else []  # a fair exercise has every support vector's α > 0
             if i in solved:
                 k = solved.index(i) + 1
                 formula = fn.component(product_of([fn.inverse(M), r]), k)
-                self.alpha[name] = self.b.step(f"alpha.{name}", notation, formula, fn.linear_solve(k, m, *flat))
+                self.alpha[name] = self.b.step(f"alpha.{name}", notation, formula, fn.linear_solve(k, m, *flat),
+                                               tags=tags)
             else:
-                self.alpha[name] = self.b.step(f"alpha.{name}", notation, S.Zero, S.Zero)
+                self.alpha[name] = self.b.step(f"alpha.{name}", notation, S.Zero, S.Zero, tags=tags)
         self._check_alpha(optimum)
+
+    def _on_margin(self, optimum) -> set[int]:
+        """The points with yᵢf(xᵢ) = 1 at the optimum (within the solver's slack when K is irrational)."""
+        y = [p.y for p in self.p.points]
+        values = self.K.values
+        K = [[(Fraction(int(values[i * self.n + j].exact.p), int(values[i * self.n + j].exact.q)) if optimum.exact
+               else values[i * self.n + j].approx) for j in range(self.n)] for i in range(self.n)]
+        with localcontext(NUMERIC):
+            f = kernel_svm.decision_values(K, y, optimum.alpha, optimum.b)
+            return {j for j in range(self.n) if abs(y[j] * f[j] - 1) <= (0 if optimum.exact else kernel_svm.SLACK)}
 
     def _equations(self, rows, rhs, names) -> None:
         labels = [f"y_{name}·f({name}) = 1" for name in names] + ["Σαᵢyᵢ = 0"]
@@ -335,11 +348,11 @@ class KernelSVMWriter:
                                                          rf"\operatorname{{class}}({latex_name(query.name)})",
                                                          f"class_{query.name}"),
                         sympy.sign(f.symbol, evaluate=False), sympy.sign(f.cells[0]),
-                        mistakes=mistakes.class_sign(sympy.sign(f.cells[0])), sign_valued=True)
+                        mistakes=mistakes.class_sign(sympy.sign(f.cells[0])), sign_valued=True, tags=[CLASSIFIED])
             if f.values[0].approx == 0:
                 self.b.note(f"{query.name} lies on the decision boundary ($f = 0$): it gets neither class.")
 
 
 def _is_one(x: sympy.Basic) -> sympy.Basic:
     """1 when |x − 1| ≤ the SVM's membership slack, else 0."""
-    return 1 - sympy.sign(sympy.Max(0, sympy.Abs(x - 1) - MEMBERSHIP_SLACK, evaluate=False))
+    return within_slack_of_zero(sympy.Add(x, -1, evaluate=False))

@@ -14,7 +14,7 @@ import sympy
 
 from solver.errors import InputError
 from solver.kinds import COMMON_KEYS
-from solver.kinds.svm_problem import Point, _check_names, _coordinates, _label, _NAME
+from solver.kinds.svm_problem import _NAME, Point, _check_names, _coordinates, _label
 from solver.reading.expression_parser import parse_expression
 from solver.reading.problem_file import Doc
 

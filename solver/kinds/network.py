@@ -16,7 +16,7 @@ from fractions import Fraction
 import sympy
 
 from solver.derivation.builder import Builder
-from solver.derivation.model import Derivation, Quantity, Step, Value
+from solver.derivation.model import HAND_WORKED, Derivation, Quantity, Step, Value, different
 from solver.kinds import network_decision_figure as decision_figure
 from solver.kinds import network_mistakes as mistakes
 from solver.kinds.network_problem import OUTPUT_KEY, Network, Point, Unit, read_network
@@ -98,7 +98,7 @@ class NetworkWriter:
             x = [sympy.Rational(v) for v in point.x]
             self.x[point.name] = self.b.given(f"x.{point.name}", Notation(point.name, latex_name(point.name),
                                                                           point.name),
-                                              [x] if len(x) > 1 else x[0])
+                                              [x] if len(x) > 1 else x[0], [different("points")])
             if point.target is not None:
                 self.target[point.name] = self.b.given(
                     f"target.{point.name}", Notation(f"t({point.name})", f"t({latex_name(point.name)})",
@@ -228,6 +228,7 @@ def build(doc: Doc, problem_name: str, decimals: int) -> Derivation:
         result = network_regions.check(network)
         network = _with_region_points(network, result)
     builder = Builder()
+    builder.tag_following(HAND_WORKED)  # one computation, worked by hand throughout
     writer = NetworkWriter(network, builder)
     writer.givens()
     if result is not None:

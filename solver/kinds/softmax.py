@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import sympy
 from sympy import S
 
-from solver.derivation.builder import Builder
 from solver.derivation import mistakes as variants
+from solver.derivation.builder import Builder
 from solver.derivation.figure import Figure
-from solver.derivation.model import Derivation, Math, Quantity, Step, Value
+from solver.derivation.model import GRADIENT, HAND_WORKED, Derivation, Math, Quantity, Step, Value, distinct
 from solver.kinds import COMMON_KEYS
 from solver.kinds.fully_connected_figure import network_picture
 from solver.maths import functions as fn
@@ -157,7 +157,8 @@ def softmax_steps(b: Builder, logits: list[Quantity], notation, key) -> list[Ste
     exps = [_e(z.symbol) for z in logits]
     total = sum_of(exps)
     cells_total = sum(sympy.exp(z.symbol) for z in logits)
-    return [b.step(key(m), notation(m), quotient(e, total), sympy.exp(z.symbol) / cells_total)
+    return [b.step(key(m), notation(m), quotient(e, total), sympy.exp(z.symbol) / cells_total,
+                   tags=[distinct("softmax")])
             for m, (z, e) in enumerate(zip(logits, exps), start=1)]
 
 
@@ -180,7 +181,7 @@ def logit_gradients(b: Builder, p: list[Quantity], y: list[Quantity], key, notat
             formula = difference(product_of([q.symbol, sum_y]), t.symbol)
             cells = q.symbol * sum(v.symbol for v in y) - t.symbol
         mistakes = variants.softmax_cross_entropy_gradient(q.symbol, t.symbol, cells, total == 1)
-        steps.append(b.step(key(k), notation(k), formula, cells, mistakes=mistakes))
+        steps.append(b.step(key(k), notation(k), formula, cells, mistakes=mistakes, tags=[GRADIENT]))
     return steps
 
 
@@ -287,7 +288,8 @@ def _through_jacobian(b: Builder, p: list[Step], y: list[Quantity], jac: list[li
         only_diagonal = variants.through_softmax_jacobian(dL_dp[k].symbol * jac[k][k].symbol)
         routes.append(b.step(f"jacobian.dL_dz{k + 1}", partial(name("L"), name("z", k + 1)),
                              sum_of([product_of([g.symbol, d.symbol]) for g, d in terms]),
-                             sum(g.symbol * d.symbol for g, d in terms), mistakes=only_diagonal))
+                             sum(g.symbol * d.symbol for g, d in terms), mistakes=only_diagonal,
+                             tags=[GRADIENT]))
     return routes
 
 
@@ -320,6 +322,7 @@ def build_logits(doc: Doc, problem: str, decimals: int) -> Derivation:
     problem_data = read_logits(doc)
     classes = len(problem_data.z)
     b = Builder(symbolic=True)
+    b.tag_following(HAND_WORKED)  # one computation, worked by hand throughout
     b.section("Given")
     z = [b.given(f"z{i}", name("z", i), v) for i, v in enumerate(problem_data.z, start=1)]
     y = [b.given(f"y{i}", name("y", i), v) for i, v in enumerate(problem_data.y, start=1)]
@@ -474,13 +477,15 @@ class _NetworkWriter:
                 self.b.step(f"dL_d{w.key}", partial(name("L"), w.notation), product_of([d.symbol, inputs[i].symbol]),
                             d.symbol * inputs[i].symbol, mistakes=variants.missing_input(d.symbol))
         for bias, d in zip(self.bias[l], dz):
-            self.b.step(f"dL_d{bias.key}", partial(name("L"), bias.notation), d.symbol, d.symbol)
+            # each unit's error signal: 0 means a unit that does not learn (∂L/∂w is 0 too where an input is)
+            self.b.step(f"dL_d{bias.key}", partial(name("L"), bias.notation), d.symbol, d.symbol, tags=[GRADIENT])
 
 
 def build_network(doc: Doc, problem: str, decimals: int) -> Derivation:
     """The derivation of a ``[network]`` problem: forward pass, loss, backward pass unit by unit."""
     net = read_network(doc)
     b = Builder(symbolic=True)
+    b.tag_following(HAND_WORKED)  # one computation, worked by hand throughout
     writer = _NetworkWriter(net, b)
     writer.givens()
     writer.forward()

@@ -18,11 +18,12 @@ import sympy
 from sympy import Rational
 
 from solver.derivation.builder import Builder
-from solver.derivation.model import Derivation, Math, Step, Value
+from solver.derivation.model import HAND_WORKED, Derivation, Math, Step, Value, different
 from solver.errors import InputError
 from solver.kinds.svm_figure import picture
 from solver.kinds.svm_problem import Problem, conflict_message, describe, fractions, read_problem
 from solver.kinds.svm_steps import Writer, latex_name
+from solver.kinds.svm_variants import propose_variant  # noqa: F401  (the kind's construction of variants)
 from solver.maths import svm_optimum
 from solver.maths.notation import Notation
 from solver.maths.svm_optimum import NotSeparable, Optimum, Uncertified
@@ -37,7 +38,9 @@ def _givens(problem: Problem, builder: Builder) -> dict:
     rows = []
     for point in problem.points + problem.queries:
         notation = Notation(point.name, latex_name(point.name), point.name)
-        x = builder.given(f"x.{point.name}", notation, [list(point.x)] if len(point.x) > 1 else point.x[0])
+        # two labelled points at one place make a poor exercise (a query may sit on a point)
+        tags = [different("points")] if point.y is not None else []
+        x = builder.given(f"x.{point.name}", notation, [list(point.x)] if len(point.x) > 1 else point.x[0], tags)
         givens["x"][point.name] = x
         if point.y is not None:
             y = builder.given(f"y.{point.name}", Notation(f"y_{point.name}", f"y_{{{latex_name(point.name)}}}",
@@ -101,6 +104,7 @@ def build(doc: Doc, problem_name: str, decimals: int) -> Derivation:
     """The full derivation of an SVM problem file."""
     problem = read_problem(doc)
     builder = Builder()
+    builder.tag_following(HAND_WORKED)  # one computation, worked by hand throughout
     givens = _givens(problem, builder)
     soft = problem.C is not None
     if problem.given_w is not None:

@@ -13,7 +13,7 @@ from sympy import Rational, S
 
 from solver.derivation import mistakes
 from solver.derivation.builder import Builder
-from solver.derivation.model import Math, Quantity, Step, Value
+from solver.derivation.model import CLASSIFIED, ONE_OF_MANY, POSITIVE, Math, Quantity, Step, Value
 from solver.errors import InputError
 from solver.kinds.svm_problem import Point, Problem, fractions
 from solver.maths import functions as fn
@@ -55,16 +55,23 @@ def _max(terms: list) -> sympy.Basic:
 MEMBERSHIP_SLACK = Rational(1, 10**40)
 
 
-def _is_zero(x: sympy.Basic) -> sympy.Basic:
+# Built unevaluated: sympy's own evaluation of sign(Max(0, |x| − 10⁻⁴⁰)) asks its assumptions system about
+# the sign of every part and takes about 0.2 s each time its cache is cold; values come from the builder.
+
+
+def within_slack_of_zero(x: sympy.Basic) -> sympy.Basic:
     """1 when |x| ≤ MEMBERSHIP_SLACK, else 0: a set's membership test for x = 0."""
-    # unevaluated: sympy's sign and Abs ask dozens of assumptions of each symbolic argument
-    return 1 - sympy.sign(sympy.Max(0, sympy.Abs(x, evaluate=False) - MEMBERSHIP_SLACK, evaluate=False),
-                          evaluate=False)
+    return sympy.Add(1, -_sign_above(sympy.Abs(x, evaluate=False)), evaluate=False)
 
 
-def _is_positive(x: sympy.Basic) -> sympy.Basic:
+def above_slack(x: sympy.Basic) -> sympy.Basic:
     """1 when x > MEMBERSHIP_SLACK, else 0: a set's membership test for x > 0."""
-    return sympy.sign(sympy.Max(0, x - MEMBERSHIP_SLACK, evaluate=False), evaluate=False)
+    return _sign_above(x)
+
+
+def _sign_above(x: sympy.Basic) -> sympy.Basic:
+    """sign(max(0, x − MEMBERSHIP_SLACK)): 1 when x exceeds the slack, else 0."""
+    return sympy.sign(sympy.Max(0, sympy.Add(x, -MEMBERSHIP_SLACK, evaluate=False), evaluate=False), evaluate=False)
 
 
 # --- writing the derivation --------------------------------------------------------------------
@@ -163,7 +170,7 @@ class Writer:
             f = self.f[query.name]
             self.b.step(f"{self.prefix}class.{query.name}", self._of_point("class", query.name),
                         sympy.sign(f.symbol, evaluate=False), sympy.sign(f.cells[0]),
-                        mistakes=mistakes.class_sign(sympy.sign(f.cells[0])), sign_valued=True)
+                        mistakes=mistakes.class_sign(sympy.sign(f.cells[0])), sign_valued=True, tags=[CLASSIFIED])
             if f.values[0].approx == 0:
                 self.b.note(f"{query.name} lies on the decision boundary ($f = 0$): it gets neither class.")
 
@@ -267,18 +274,27 @@ class Writer:
         flat = [entry for row in rows for entry in row] + list(rhs)
         M, r = sympy.Symbol("M", commutative=False), sympy.Symbol("r", commutative=False)
         position = {p.name: k for k, p in enumerate(solved, start=1)}
+        support = self._support_vectors(optimum)
         for point in points:
             notation = self._indexed("α", r"\alpha", "alpha", point.name)
             key = f"{self.prefix}alpha.{point.name}"
+            tags = [POSITIVE] if point.name in support else []  # a fair exercise has every support vector's α > 0
             if point.name in position:
                 k = position[point.name]
                 self.alpha[point.name] = self.b.step(
                     key, notation, fn.component(product_of([fn.inverse(M), r]), k),
-                    fn.linear_solve(k, n, *flat))
+                    fn.linear_solve(k, n, *flat), tags=tags)
             elif point in bounded:
-                self.alpha[point.name] = self.b.step(key, notation, self.C.symbol, self.C.cells[0])
+                self.alpha[point.name] = self.b.step(key, notation, self.C.symbol, self.C.cells[0], tags=tags)
             else:
-                self.alpha[point.name] = self.b.step(key, notation, S.Zero, S.Zero)
+                self.alpha[point.name] = self.b.step(key, notation, S.Zero, S.Zero, tags=tags)
+
+    def _support_vectors(self, optimum: Optimum) -> set[str]:
+        """The names of the points on the margin (and, for a soft margin, inside it)."""
+        points = self.p.points
+        margins = optimum.margins([fractions(p.x) for p in points], [p.y for p in points])
+        soft = self.C is not None
+        return {p.name for p, m in zip(points, margins) if m == 1 or (soft and m < 1)}
 
     def _on_margin(self, point: Point) -> sympy.Basic:
         """The condition y_P(w·P + b) = 1 of a point on the margin, for the KKT table (w and b are
@@ -327,7 +343,8 @@ class Writer:
         k = max(range(d), key=lambda i: abs(optimum.w[i]))
         scaled = Rational(optimum.b) * w.cells[k] / Rational(optimum.w[k])
         b = self.b.step(f"{self.prefix}b", self._name("b", "b", "b"), display, cell,
-                        mistakes=mistakes.offset_scale(-Rational(optimum.b), scaled))
+                        mistakes=mistakes.offset_scale(-Rational(optimum.b), scaled),
+                        tags=[] if optimum.solved else [ONE_OF_MANY])  # no free α: b is one of an interval
         if optimum.solved:
             self.b.note("$b$ from a support vector on the margin, where $yₛ(w·xₛ + b) = 1$ and so $b = yₛ − w·xₛ$ "
                         f"(here {points[optimum.solved[0]].name}).")
@@ -421,23 +438,23 @@ class Writer:
         if not soft:
             self._set_step("support_vectors", "SV", r"\mathrm{SV}",
                            fn.set_builder(P, sympy.Eq(product_of([y_P, f_P]), 1, evaluate=False)),
-                           [_is_zero(mi - 1) for mi in m],
+                           [within_slack_of_zero(mi - 1) for mi in m],
                            "the support vectors are every point on the margin, yᵢ(w·xᵢ + b) = 1")
             return
         alpha_P, C = sympy.Symbol("alpha_P"), self.C
         alpha = [self.alpha[p.name].cells[0] for p in points]
         self._set_step("support_vectors", "SV", r"\mathrm{SV}",
                        fn.set_builder(P, sympy.Le(product_of([y_P, f_P]), 1, evaluate=False)),
-                       [1 - _is_positive(mi - 1) for mi in m],
+                       [1 - above_slack(mi - 1) for mi in m],
                        "the support vectors are every point on or inside the margin, yᵢ(w·xᵢ + b) ≤ 1")
         self._set_step("free_support_vectors", "free SV", r"\mathrm{SV}_{\mathrm{free}}",
                        fn.set_builder(P, sympy.Lt(0, alpha_P, evaluate=False),
                                       sympy.Lt(alpha_P, C.symbol, evaluate=False)),
-                       [_is_positive(a) * _is_positive(C.cells[0] - a) for a in alpha],
+                       [above_slack(a) * above_slack(C.cells[0] - a) for a in alpha],
                        "the free support vectors are those with 0 < αᵢ < C, which lie on the margin")
         self._set_step("bounded_support_vectors", "bounded SV", r"\mathrm{SV}_{\mathrm{bounded}}",
                        fn.set_builder(P, sympy.Eq(alpha_P, C.symbol, evaluate=False)),
-                       [_is_zero(C.cells[0] - a) for a in alpha],
+                       [within_slack_of_zero(C.cells[0] - a) for a in alpha],
                        "the bounded support vectors are those with αᵢ = C")
 
     def _certificate_notes(self, optimum: Optimum, soft: bool) -> None:
@@ -502,7 +519,7 @@ class Writer:
         P = sympy.Symbol("P")
         self._set_step("support_vectors", "SV", r"\mathrm{SV}",
                        fn.set_builder(P, sympy.Eq(sympy.Abs(sympy.Function("f")(P)), 1, evaluate=False)),
-                       [_is_zero(sympy.Abs(self.f[p.name].cells[0]) - 1) for p in self.p.points],
+                       [within_slack_of_zero(sympy.Abs(self.f[p.name].cells[0]) - 1) for p in self.p.points],
                        "the points on the margin are those with |w·x + b| = 1")
         self._assessment_notes(min_yf)
         if self.p.queries:

@@ -46,6 +46,9 @@ _SIMPLE_LINE = re.compile(
 _SKIP_LINE = re.compile(r"[ \t]*(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?\Z")
 _DOT = re.compile(r"[ \t]*\.[ \t]*")
 
+#: The key that names whose answers a file holds (``student = "s1234"``); never graded as an answer.
+STUDENT_KEY = "student"
+
 #: Most values one answer file may hold (a full 2-epoch network has a few hundred keys).
 MAX_ENTRIES = 5000
 

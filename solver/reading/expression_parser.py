@@ -294,6 +294,19 @@ def parse_expression(
 
     Raises :class:`InputError` (without key path; callers add it) for anything else.
     """
+    text, source, tree = _syntax_tree(text)
+    try:
+        value = _builder(source, names or {}).build(tree, 0)
+        bounds.check_final(value)
+    except InputError:
+        raise
+    except Exception as error:  # sympy's own refusals (incomparable values, lost precision, ...)
+        raise InputError(f"cannot evaluate {text!r}: {type(error).__name__}") from None
+    return value
+
+
+def _syntax_tree(text: str) -> tuple[str, str, ast.Expression]:
+    """The screened text, its plain-syntax source and its bounded syntax tree (not yet walked)."""
     if not isinstance(text, str):
         raise InputError(f"expected text, got {type(text).__name__}")
     if len(text) > MAX_LENGTH:
@@ -312,14 +325,45 @@ def parse_expression(
     nodes = sum(1 for _ in ast.walk(tree))
     if nodes > MAX_NODES:
         raise InputError(f"expression has {nodes} parts; the limit is {MAX_NODES}")
+    return text, source, tree
+
+
+# --- comparisons, allowed only where a file states conditions -------------------------------------
+
+#: The comparison operators a condition may use, by their plain text.
+COMPARISONS: dict[type, str] = {
+    ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!=",
+}
+
+Comparison = tuple[sympy.Basic, str, sympy.Basic]
+
+
+def parse_comparison(text: str, names: Mapping[str, sympy.Basic]) -> tuple[Comparison, ...]:
+    """A comparison or chain of comparisons (``0 < a <= 1``) of two or more expressions over ``names``.
+
+    Each side is read exactly as :func:`parse_expression` reads a value; the result is the chain as
+    (left, operator, right) links, all of which must hold.  Anything but a comparison is refused.
+    """
+    text, source, tree = _syntax_tree(text)
+    body = tree.body
+    if not isinstance(body, ast.Compare):
+        raise InputError(f"{text!r} is not a comparison: write two expressions with <, <=, >, >=, == or != between")
+    builder = _Builder(source, names)
     try:
-        value = _builder(source, names or {}).build(tree, 0)
-        bounds.check_final(value)
+        sides = [builder.build(node, 1) for node in (body.left, *body.comparators)]
+        for side in sides:
+            bounds.check_final(side)
     except InputError:
         raise
-    except Exception as error:  # sympy's own refusals (incomparable values, lost precision, ...)
+    except Exception as error:
         raise InputError(f"cannot evaluate {text!r}: {type(error).__name__}") from None
-    return value
+    links = []
+    for left, op, right in zip(sides, body.ops, sides[1:]):
+        if type(op) not in COMPARISONS:
+            written = {ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}.get(type(op), "?")
+            raise InputError(f"{written!r} is not allowed in a condition (use <, <=, >, >=, == or !=)")
+        links.append((left, COMPARISONS[type(op)], right))
+    return tuple(links)
 
 
 # --- formulas over vectors and matrices, kept as written -----------------------------------------

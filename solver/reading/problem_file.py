@@ -237,6 +237,10 @@ class Doc:
             return f"{self.path}[{key + 1}]"
         return f"{self.path}.{key_text(key)}" if self.path else key_text(key)
 
+    def path_of(self, key: str | int) -> str:
+        """The key path of an entry of this table, as errors write it."""
+        return self._child_path(key)
+
     def error(self, message: str, key: str | int | None = None) -> InputError:
         """An input error at ``key`` of this table (or the table itself)."""
         return InputError(message, path=self._child_path(key) if key is not None else self.path or None)

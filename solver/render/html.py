@@ -12,6 +12,7 @@ from xml.dom.minidom import Document
 
 from solver.derivation.figure import Figure
 from solver.derivation.model import Derivation, Fragment, Math, MathText, Quantity, Section, Step, Table, Value
+from solver.derivation.questions import QuestionSheet, question_sheet
 from solver.render import common
 from solver.render.common import grid, show, shows_numbers
 from solver.render.escape import html as escape
@@ -116,17 +117,18 @@ def fragments(text: tuple[Fragment, ...], derivation: Derivation, decimals: int)
     return "".join(out)
 
 
-def _givens(section: Section, decimals: int) -> str:
-    items = [f'<span class="given">{_math(_name(g.notation) + value(g, decimals))} (<code>{escape(g.key)}</code>)</span>'
-             for g in section.givens]
+def _givens(givens: tuple[Quantity, ...], decimals: int, keys: bool = True) -> str:
+    items = [f'<span class="given">{_math(_name(g.notation) + value(g, decimals))}'
+             + (f" (<code>{escape(g.key)}</code>)" if keys else "") + "</span>" for g in givens]
     return f'<p class="givens">Given: {" ".join(items)}</p>'
 
 
-def _steps(section: Section, derivation: Derivation, decimals: int) -> str:
+def _steps(section: Section, derivation: Derivation, decimals: int, keys: bool = True) -> str:
     rows = []
     for step in section.steps:
         pieces = "".join(f'<span class="part">{_math(p)}</span>' for p in step_pieces(step, derivation, decimals))
-        rows.append(f'<tr><td class="key"><code>{escape(step.key)}</code></td><td class="math">{pieces}</td></tr>')
+        key = f'<td class="key"><code>{escape(step.key)}</code></td>' if keys else ""
+        rows.append(f'<tr>{key}<td class="math">{pieces}</td></tr>')
     return '<table class="steps"><tbody>\n' + "\n".join(rows) + "\n</tbody></table>"
 
 
@@ -169,9 +171,9 @@ def _section(section: Section, derivation: Derivation, options: RenderOptions) -
     decimals = options.decimals
     parts = [f"<h2>{escape(section.title)}</h2>"]
     if section.givens:
-        parts.append(_givens(section, decimals))
+        parts.append(_givens(section.givens, decimals, options.keys))
     if section.steps:
-        parts.append(_steps(section, derivation, decimals))
+        parts.append(_steps(section, derivation, decimals, options.keys))
     parts += [f'<p class="note"><strong>Note.</strong> {fragments(n, derivation, decimals)}</p>' for n in section.notes]
     parts += [_table(t, derivation, decimals) for t in section.tables]
     if options.pictures:
@@ -181,18 +183,44 @@ def _section(section: Section, derivation: Derivation, options: RenderOptions) -
     return "<section>\n" + "\n".join(parts) + "\n</section>"
 
 
+def _question_sections(sheet: QuestionSheet, options: RenderOptions) -> list[str]:
+    """The question sheet's sections: the givens, and a blank answer table of what to compute."""
+    sections = []
+    for section in sheet.sections:
+        parts = [f"<h2>{escape(section.title)}</h2>"]
+        if section.givens:
+            parts.append(_givens(section.givens, options.decimals, options.keys))
+        if section.questions:
+            heads = ["Quantity", *(["Key"] if options.keys else []), "Form", "Answer"]
+            rows = [f"<tr><td>{_math(_name(q.notation))}</td>"
+                    + (f"<td><code>{escape(q.key)}</code></td>" if options.keys else "")
+                    + f'<td>{escape(common.answer_form(q))}</td><td class="answer"></td></tr>'
+                    for q in section.questions]
+            parts.append('<div class="table"><table class="questions"><thead><tr>'
+                         + "".join(f"<th>{h}</th>" for h in heads) + "</tr></thead><tbody>\n"
+                         + "\n".join(rows) + "\n</tbody></table></div>")
+        sections.append("<section>\n" + "\n".join(parts) + "\n</section>")
+    return sections
+
+
 def body(derivation: Derivation, options: RenderOptions, style: bool = True) -> str:
-    """The solution as one ``<div class="mlsolver">``, with its own scoped style sheet unless the page's
-    head holds it (a notebook shows the ``div`` alone)."""
+    """The solution (or with ``options.questions`` the question sheet) as one ``<div class="mlsolver">``,
+    with its own scoped style sheet unless the page's head holds it (a notebook shows the ``div`` alone)."""
     decimals = options.decimals
+    # a question sheet holds no step's value, formula, note, table or picture: not even in its description
+    sheet = question_sheet(derivation) if options.questions else None
+    description = sheet.description if sheet else derivation.description
     parts = [f"<style>{CSS}</style>"] if style else []
     parts += ["<header>", f"<h1>{escape(derivation.title)}</h1>",
              f'<p class="meta">Problem <code>{escape(derivation.problem)}</code>, kind '
              f"<code>{escape(derivation.kind)}</code>.</p>"]
-    if derivation.description:
-        parts.append(f"<p>{fragments(derivation.description, derivation, decimals)}</p>")
+    if description:
+        parts.append(f"<p>{fragments(description, derivation, decimals)}</p>")
     parts.append("</header>")
-    parts += [s for s in (_section(section, derivation, options) for section in derivation.sections) if s]
+    if sheet:
+        parts += _question_sections(sheet, options)
+    else:
+        parts += [s for s in (_section(section, derivation, options) for section in derivation.sections) if s]
     return '<div class="mlsolver">\n' + "\n".join(parts) + "\n</div>"
 
 

@@ -26,6 +26,9 @@ CSS = """
 .mlsolver .table caption { text-align: left; font-weight: 600; padding-bottom: 0.3rem; }
 .mlsolver .table th, .mlsolver .table td { border: 1px solid #d9dde3; padding: 0.3rem 0.6rem; text-align: left; }
 .mlsolver .table th { background: #f3f5f8; }
+.mlsolver table.questions { width: 100%; }
+.mlsolver table.questions td { padding: 0.5rem 0.6rem; vertical-align: middle; }
+.mlsolver table.questions td.answer { width: 45%; min-width: 8rem; }
 .mlsolver figure.picture { margin: 1.2rem 0; text-align: center; }
 .mlsolver figure.picture svg { max-width: 100%; height: auto; }
 .mlsolver figcaption { color: #444; font-size: 0.92em; margin-top: 0.3rem; }

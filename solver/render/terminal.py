@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from rich import box
-from rich.console import Group, RenderableType
 from rich.cells import cell_len
+from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
@@ -12,11 +12,11 @@ from rich.text import Text
 
 from solver.derivation.model import Derivation, Fragment, Math, MathText, Quantity, Section, Step, Value
 from solver.derivation.questions import question_sheet
+from solver.maths.notation import superscript
 from solver.render import common, printing
 from solver.render.common import grid, show, shows_numbers
 from solver.render.escape import terminal as text_of
 from solver.render.escape import visible
-from solver.maths.notation import superscript
 from solver.render.options import RenderOptions
 from solver.render.printing import MINUS
 from solver.render.terminal_layout import GLUE, StepLines, StepRow, Wrapped

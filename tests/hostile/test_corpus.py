@@ -20,8 +20,7 @@ from solver.checking.tolerance import Tolerance
 from solver.kinds import catalog
 from solver.reading.answer_file import read_answers
 from tests.conftest import run_solver
-from tests.hostile.corpus import (ANSWER_FILE_CASES, ANSWER_LINE_CASES, ANSWER_VALUE_CASES, BASE, PROBLEM_CASES,
-                                  Case)
+from tests.hostile.corpus import ANSWER_FILE_CASES, ANSWER_LINE_CASES, ANSWER_VALUE_CASES, BASE, PROBLEM_CASES, Case
 
 #: Far above what any case takes (milliseconds), so that a loaded machine cannot make it flaky,
 #: yet far below what computing a power tower or parsing 10^5 characters the slow way would take.
