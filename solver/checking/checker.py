@@ -174,13 +174,18 @@ class CheckPlan:
         """The verdict :meth:`check` gives a file holding only ``entry`` (a step's key), without working
         out every other step again: alone, each of them is carried at its exact value."""
         compiled = self.by_key[entry.step_key]
-        values = list(self.base)
+        work = Working(self.base, self.spreads, self.producers)
+        wrong: list[tuple[Result, list[Mistake]]] = []
         with localcontext(NUMERIC):
             if compiled.is_plain_scalar and entry.index is None:
                 number = plain_number(entry.value)
                 if number is not None:
-                    return self._check_scalar(compiled, entry, *number, values)
-            return min(self._check_step(compiled, [entry], values), key=lambda r: r.order)
+                    result = self._check_scalar(compiled, entry, *number, work, wrong)
+                    resolve(wrong)
+                    return result
+            result = min(self._check_step(compiled, [entry], work, wrong), key=lambda r: r.order)
+            resolve(wrong)
+            return result
 
     def _unknown(self, entry: Entry, n: int) -> Result:
         owner = next((p for p in prefixes(entry.step_key) if p in self.by_key), None)

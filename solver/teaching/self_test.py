@@ -37,8 +37,8 @@ def self_test(derivation: Derivation) -> str | None:
     if result.verdict != "invalid":
         return f"an unreadable value for {first.key} was marked {result.verdict}, not invalid"
     for compiled in plan.by_key.values():
-        for mistake, formulas in compiled.mistakes:
-            failure = _planted(plan, compiled.step, mistake, formulas)
+        for variant in compiled.variants:
+            failure = _planted(plan, compiled.step, variant.mistake, variant.cells)
             if failure is not None:
                 return failure
     return None
@@ -110,7 +110,7 @@ def _mistaken_answer(plan: CheckPlan, step: Step, mistake: Mistake, formulas):
     else:
         try:
             with localcontext(NUMERIC):
-                numbers = [+f(plan.base) for f in formulas]
+                numbers = [+f.fn(plan.base) for f in formulas]
         except ArithmeticError:
             return None
     return _shaped(step, [_written(n, decimals) for n in numbers])
