@@ -295,6 +295,22 @@ def _check_command_name(argv: list[str], parser: argparse.ArgumentParser) -> Non
     raise InputError(f"unknown command {command!r}{hint} (see `{parser.prog} --help`)")
 
 
+def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Parse ``argv``, taking answer files wherever they stand: ``check P --format csv a.toml b.toml``.
+
+    argparse gives a ``*`` positional its (maybe empty) share at the first run of positionals, so
+    files after an option would be left over; they are the command's answer files.
+    """
+    args, extra = parser.parse_known_args(argv)
+    files = [a for a in extra if not a.startswith("-")]
+    if files and isinstance(getattr(args, "answers", None), list):
+        args.answers.extend(files)
+        extra = [a for a in extra if a.startswith("-")]
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit status.  No arguments print the help."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -305,7 +321,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(parser.format_help())
             return EXIT_OK
         _check_command_name(argv, parser)
-        args = parser.parse_args(argv)
+        args = _parse(parser, argv)
         status = _command(args.command)(args)
         flush_stdout()
         return status

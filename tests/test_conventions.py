@@ -115,3 +115,25 @@ def test_list_is_one_line_each_and_fits_the_width():
         assert max(len(line) for line in lines) <= width
     wide = run_solver("list", env={"COLUMNS": "200"}).stdout
     assert "svm-soft-margin            svm       Soft-margin SVM (C = 1) with an outlier\n" in wide
+
+
+def test_answer_files_may_follow_options(tmp_path):
+    """``check P --format csv a.toml b.toml`` grades both files, as ``check P a.toml b.toml --format csv`` does."""
+    first, second = tmp_path / "a.toml", tmp_path / "b.toml"
+    first.write_text("s1.z1 = 1\n", encoding="utf-8")
+    second.write_text("s1.z1 = 3\n", encoding="utf-8")
+    before = run_solver("check", "relu-111-sgd", str(first), str(second), "--format", "csv")
+    between = run_solver("check", "relu-111-sgd", str(first), "--format", "csv", str(second))
+    after = run_solver("check", "relu-111-sgd", "--format", "csv", str(first), str(second))
+    rows = [line.split(",")[0] for line in before.stdout.splitlines()[1:]]
+    assert [Path(row).name for row in rows] == ["a.toml", "b.toml"]
+    assert before.returncode == between.returncode == after.returncode == 1
+    assert before.stdout == between.stdout == after.stdout
+
+
+def test_an_unknown_option_after_answer_files_is_still_refused(tmp_path):
+    answers = tmp_path / "a.toml"
+    answers.write_text("s1.z1 = 1\n", encoding="utf-8")
+    result = run_solver("check", "relu-111-sgd", "--format", "csv", str(answers), "--bogus")
+    assert result.returncode == 2
+    assert result.stderr.startswith("solver: error: unrecognized arguments: --bogus (see")
