@@ -82,6 +82,16 @@ def test_follow_through_credit_is_stated(tmp_path):
     assert all("earlier slip is marked once" in t["output"] and "Credit: 1/1" in t["output"] for t in follows)
 
 
+def test_a_file_level_pattern_is_told_once_in_the_overall_output(tmp_path):
+    # ŷ − y written for every gradient of update 2 (−1.8788, as in the checker's own pattern case)
+    answers = tmp_path / "a.toml"
+    answers.write_text("s2.dL_dW2 = -1.8788\ns2.dL_dW1 = -1.8788\ns2.dL_da1 = -1.8788\n")
+    target = tmp_path / "results.json"
+    run_solver("check", "relu-111-sgd", str(answers), "--gradescope", str(target))
+    overall = json.loads(target.read_text())["output"]
+    assert overall.count("Throughout (` s2.dL_dW2 `, ` s2.dL_da1 `, ` s2.dL_dW1 `): Every gradient is ŷ − y") == 1
+
+
 @pytest.mark.parametrize("content, reason", [
     (None, "no such file"),
     (b's1.z1 = 1\ns1.a1 = "\xff"\n', "line 2"),   # not UTF-8 (a line that is not TOML is graded alone)

@@ -173,3 +173,6 @@ def test_the_variants_autograder_grades_each_submitter_against_their_variant(cla
     assert by_key["score"] == 51.0
     stranger = grade({"users": [{"email": "who@b.c", "id": 12}]}, answers)
     assert stranger["score"] == 0 and "not on the roster (ids tried: '12', 'who@b.c', 'hw3')" in stranger["output"]
+    assert "(variant" not in stranger["output"]  # graded against no variant, so none is named
+    assert all(t["output"].startswith("**not graded**: ") and "not on the roster" in t["output"]
+               for t in stranger["tests"])

@@ -176,13 +176,17 @@ def grade_submission(args) -> int:
     from solver.checking.gradescope import gradescope_results
     from solver.checking.grading import Grader
     from solver.checking.results import FileReport
+    from solver.checking.variant_check import course_title
+    from solver.render.escape import json_document
     from solver.render.output import write_text
 
     submission = Path(args.submission)
     why = submission_problem(submission)
     answer = str(answer_files(submission)[0]) if why is None else None
+    title = None
     if args.variants:
-        plan, why = _variant_plan(args, answer, why)
+        plan, why, matched = _variant_plan(args, answer, why)
+        title = None if matched else course_title(plan.derivation.title)
     else:
         plan = build_plan(args)
     if why is None:
@@ -190,8 +194,8 @@ def grade_submission(args) -> int:
     else:
         report = FileReport(str(submission), error=why)
     graded = Grader(plan).grade(report)
-    write_text(args.results, json.dumps(gradescope_results(plan.derivation, graded), ensure_ascii=False,
-                                        indent=2) + "\n")
+    results = gradescope_results(plan.derivation, graded, title)
+    write_text(args.results, json_document(json.dumps(results, ensure_ascii=False, indent=2)) + "\n")
     if report.error is not None:
         sys.stdout.write(f"not graded: {report.file}: {report.error}\n")
         return 0
@@ -227,7 +231,8 @@ def gradescope_users(metadata: str | None) -> list[str]:
 
 
 def _variant_plan(args, answer: str | None, why: str | None):
-    """The plan of the submitter's variant, and why the submission cannot be graded (or None)."""
+    """The plan of the submitter's variant, why the submission cannot be graded (or None), and whether
+    the submitter was found on the roster (if not, the plan is the first variant's, for its keys)."""
     from solver.checking.check_command import build_plan
     from solver.checking.variant_check import student_of
 
@@ -242,5 +247,5 @@ def _variant_plan(args, answer: str | None, why: str | None):
             tried = ", ".join(repr(c[:64]) for c in candidates) or "none"
             why = (f"this submission's student is not on the roster (ids tried: {tried}): ask your teacher, or "
                    "write student = \"<your id>\" in the answer file")
-        return build_plan(args, str(assignment.directory / fallback / PROBLEM_FILE)), why
-    return build_plan(args, str(assignment.problem(student))), why
+        return build_plan(args, str(assignment.directory / fallback / PROBLEM_FILE)), why, False
+    return build_plan(args, str(assignment.problem(student))), why, True

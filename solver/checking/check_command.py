@@ -77,7 +77,8 @@ def run_check(args: argparse.Namespace) -> int:
     if args.gradescope:
         from solver.checking.gradescope import gradescope_results
 
-        results = gradescope_results(plan.derivation, graded[0])
+        unmatched = args.variants and reports[0].variant is None  # no variant of the roster: none is named
+        results = gradescope_results(plan.derivation, graded[0], heading[0] if unmatched else None)
         write_text(args.gradescope, escape.json_document(json.dumps(results, ensure_ascii=False, indent=2)) + "\n")
     unreadable = [r for r in reports if r.error is not None]
     if not several and unreadable:

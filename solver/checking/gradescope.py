@@ -50,15 +50,18 @@ def _test_output(grade: KeyGrade) -> str:
     return "\n\n".join(lines)
 
 
-def gradescope_results(derivation: Derivation, graded: GradedFile) -> dict:
-    """Gradescope's autograder ``results.json`` as a dict: one test per asked key, and the score."""
+def gradescope_results(derivation: Derivation, graded: GradedFile, title: str | None = None) -> dict:
+    """Gradescope's autograder ``results.json`` as a dict: one test per asked key, and the score.
+
+    ``title`` stands in for the derivation's (a submission matched to no variant is not graded
+    against the variant whose keys lay out its tests, and should not be told it was)."""
     names = describe_keys(derivation)
     tests = []
     for number, grade in enumerate(graded.grades, start=1):
         full = grade.earned >= grade.points
         output = _test_output(grade)
         if graded.error is not None:
-            output = f"**not graded**: your answer file could not be read: {md_code(graded.error)}"
+            output = f"**not graded**: {md_code(graded.error)}"
         tests.append({
             "name": f"{grade.key}: {names.get(grade.key, grade.key)}",
             "number": str(number),
@@ -71,7 +74,7 @@ def gradescope_results(derivation: Derivation, graded: GradedFile) -> dict:
         })
     return {
         "score": float(graded.score),
-        "output": _overall(derivation, graded),
+        "output": _overall(title or derivation.title, graded),
         "output_format": "md",
         "visibility": "visible",
         "stdout_visibility": "hidden",
@@ -79,18 +82,21 @@ def gradescope_results(derivation: Derivation, graded: GradedFile) -> dict:
     }
 
 
-def _overall(derivation: Derivation, graded: GradedFile) -> str:
-    title = md_text(derivation.title)
+def _overall(title: str, graded: GradedFile) -> str:
+    title = md_text(title)
     total = f"{score_text(graded.score)}/{score_text(graded.max_score)}"
     if graded.error is not None:
-        return (f"**{title}**: score {total}. Your answer file could not be read, so nothing in it was graded: "
-                f"{md_code(graded.error)}. Fix it (start from the answer template) and submit again.")
+        return (f"**{title}**: score {total}. Nothing in this submission was graded: {md_code(graded.error)}. "
+                "Fix this (an answer file is best started from the answer template) and submit again.")
     counts = ", ".join(f"{graded.count(v)} {label(v)}" for v in
                        ("correct", "follows_through", "imprecise", "wrong", "invalid", "missing") if graded.count(v))
     lines = [f"**{title}**: score {total} ({counts})."]
     first = graded.report.first_wrong
     if first is not None:
         lines.append(f"First error: {md_code(first.key)}; later steps computed correctly from it follow through.")
+    for pattern in graded.report.patterns:
+        keys = ", ".join(md_code(key) for key in pattern.keys)
+        lines.append(f"Throughout ({keys}): {md_text(pattern.diagnosis)}")
     if graded.unasked:
         n = len(graded.unasked)
         lines.append(f"{n} of your answers {'is for a key' if n == 1 else 'are for keys'} not asked: not scored.")

@@ -45,6 +45,11 @@ def student_of(path: str) -> str:
     return Path(path).stem
 
 
+def course_title(title: str) -> str:
+    """A variant's title without its "(variant v03)": the exercise the whole class was set."""
+    return _VARIANT_SUFFIX.sub("", title)
+
+
 def grade_by_variant(
     directory: str,
     paths: list[str],
@@ -74,7 +79,7 @@ def grade_by_variant(
     fallback = next(iter(plans), None) or min(assignment.variant_of.values())
     if fallback not in plans:
         plans[fallback] = plan_for(str(assignment.directory / fallback / "problem.toml"))
-    title = _VARIANT_SUFFIX.sub("", plans[fallback].derivation.title)
+    title = course_title(plans[fallback].derivation.title)
     return VariantReports([r for r in reports if r is not None], plans, title, fallback)
 
 
