@@ -55,14 +55,6 @@ class FileReport:
     variant: str | None = None
 
     @property
-    def score(self) -> int:
-        return sum(r.accepted for r in self.results)
-
-    @property
-    def max_score(self) -> int:
-        return len(self.results)
-
-    @property
     def first_wrong(self) -> Result | None:
         return next((r for r in self.results if r.verdict == "wrong"), None)
 
