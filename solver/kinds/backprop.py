@@ -351,14 +351,15 @@ class _Writer:
 
     def _layer_gradients(self, prefix, sample, layer, delta: Step, a_prev: Quantity, params) -> tuple[Step, Step]:
         W, bias = params[layer]
+        inputs = cells_of(a_prev)
         if self.scalar:
-            outer = lambda d: d * cells_of(a_prev)  # noqa: E731
+            outer = lambda d, a=inputs: d * a  # noqa: E731
             display = product_of([delta.symbol, a_prev.symbol])
         elif self.net.layout == "in_out":
-            outer = lambda d: cells_of(a_prev).T * d  # noqa: E731
+            outer = lambda d, a=inputs: a.T * d  # noqa: E731
             display = product_of([self._T(a_prev.symbol), delta.symbol])
         else:
-            outer = lambda d: d * cells_of(a_prev).T  # noqa: E731
+            outer = lambda d, a=inputs: d * a.T  # noqa: E731
             display = product_of([delta.symbol, self._T(a_prev.symbol)])
         cells = outer(cells_of(delta))
         # the slips made in δ itself, carried into the gradient
@@ -366,8 +367,8 @@ class _Writer:
         slips = [m for m in delta_mistakes if m.id in ("missing_factor", "sigmoid_prime_of_z")]
         dW_mistakes = [variants.variant(m.id, m.diagnosis, outer(sympy.Matrix(*delta.shape, m.cell_formulas)))
                        for m in slips]
-        if cells.shape == delta.shape:
-            dW_mistakes = variants.missing_input(cells_of(delta)) + dW_mistakes
+        # the inputs left out: δ in every row (or column) of the gradient
+        dW_mistakes = variants.missing_input(outer(cells_of(delta), sympy.ones(*inputs.shape))) + dW_mistakes
         dW = self._backward(f"{prefix}dL_dW{layer}", self._grad_name(W.notation, sample), display, cells,
                             dW_mistakes + self._output_error(cells))
         # ∂L/∂b is each unit's error signal in the update (a batch's is its mean, tagged there): 0 means a
