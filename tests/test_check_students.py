@@ -225,6 +225,9 @@ SIGMOID = one_one_one(["sigmoid", "identity"], "0.8 -0.3 1.5 0.2", [(1, 2), (2, 
 TANH = one_one_one(["tanh", "identity"], "0.7 0.1 -1.2 0.3", [(2, 1)])
 DEAD = one_one_one(["relu", "identity"], "1 -1 2 0", [(1, 1)], eta=Fraction(1, 10))
 BATCH = one_one_one(["relu", "identity"], "1 0 1 0", [(1, 3), (2, 4)], mode="minibatch", batch_size=2)
+TWO_INPUTS = one_one_one(["relu", "identity"], "0 0.1 0.3 0.4", [(0, 3)])
+TWO_INPUTS.update(sizes=[2, 1, 1], W=[[[Fraction(1, 2)], [Fraction(-1, 4)]], [[Fraction(3, 10)]]],
+                  samples=[([Fraction(2), Fraction(-3)], [Fraction(3)])])
 SOFTMAX = {"sizes": [1, 2, 2], "W": [[[Fraction(1, 2), Fraction(-1, 4)]], [[Fraction(3, 4), Fraction(-1, 2)], [Fraction(1, 5), Fraction(1, 3)]]],
            "b": [[Fraction(1, 10), Fraction(0)], [Fraction(0), Fraction(1, 10)]], "activations": ["tanh", "softmax"],
            "loss": "cross_entropy", "layout": "in_out", "mode": "sgd", "batch_size": 1, "epochs": 1,
@@ -240,6 +243,7 @@ NETWORK_MISTAKES = [
     (SMALL, "s2.dL_da1", "updated_weight_in_backward", "updated_weight_in_backward"),
     (SMALL, "s2.dL_da1", "missing_downstream_weight", "missing_factor"),
     (SMALL, "s2.dL_dW1", "missing_input", "missing_factor"),
+    (TWO_INPUTS, "s1.dL_dW1", "missing_input", "missing_factor"),  # δ₁ in both rows of ∂L/∂W₁
     (SMALL, "s2.dL_dyhat", "target_minus_prediction", "target_minus_prediction"),
     (SMALL, "s2.loss", "loss_without_half", "loss_without_half"),
     (SMALL, "s3.dL_dyhat", "loss_without_half", "loss_without_half"),
