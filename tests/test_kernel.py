@@ -292,6 +292,21 @@ def test_kernel_mistakes_are_named(tmp_path):
     assert found["margin"] == "margin_as_width"
 
 
+def test_a_support_vector_set_is_not_excused_by_coarse_alphas(tmp_path):
+    # kernel-rings: α_C = α_F = 1/18, SV = {C, F}. Written 0.06 each (imprecise, no slip), b is carried from
+    # C's margin, which puts C alone on it by the student's own numbers; leaving F out is still wrong.
+    def verdict(sv: str) -> tuple[str, str | None]:
+        path = tmp_path / "answers.toml"
+        path.write_text(f'alpha.C = 0.06\nalpha.F = 0.06\nsupport_vectors = "{sv}"\n', encoding="utf-8")
+        result = run_solver("check", "kernel-rings", str(path), "--format", "json")
+        found = {r["key"]: r for r in json.loads(result.stdout)["files"][0]["results"]}
+        return found["support_vectors"]["verdict"], found["support_vectors"].get("mistake")
+
+    assert verdict("C, F") == ("correct", None)
+    assert verdict("C") == ("wrong", "missing_support_vector")
+    assert verdict("F") == ("wrong", "missing_support_vector")
+
+
 # --- bad problem files ---------------------------------------------------------------------------
 
 BASE = '''kind = "kernel"

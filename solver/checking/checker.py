@@ -375,6 +375,12 @@ class CheckPlan:
         against_own = judge(read, mine, spreads)
         if proportional:
             combined = against_own
+        elif step.is_set:
+            # a set is not rounded: one that differs from the exact set is borne out by the student's own
+            # values where those carry a slip, not where they were merely rounded (α written coarsely, with
+            # b taken from C, put C alone on the margin)
+            combined = [e if e is not None else (o if work.inputs_tainted(f) else None)
+                        for e, o, f in zip(against_exact, against_own, formulas)]
         else:
             combined = [e if e is not None else o for e, o in zip(against_exact, against_own)]
         slipped = any(work.inputs_tainted(f) for f, e in zip(formulas, against_exact) if e is None)
