@@ -307,6 +307,20 @@ def test_a_support_vector_set_is_not_excused_by_coarse_alphas(tmp_path):
     assert verdict("F") == ("wrong", "missing_support_vector")
 
 
+def test_messages_quote_matrices_by_rows_and_only_values_the_student_wrote(tmp_path):
+    # kernel-xor: K = (x·y + 1)² is 9 on the diagonal and 1 off it. K written all ones is a slip; the
+    # pivots [9, 0, 0, 0] are 9 exactly, then 0 from the student's own K (whose pivots are [1, 0, 0, 0]).
+    path = tmp_path / "answers.toml"
+    path.write_text("K = [[1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]]\npivots = [9, 0, 0, 0]\n",
+                    encoding="utf-8")
+    result = run_solver("check", "kernel-xor", str(path), "--format", "json")
+    found = {r["key"]: r for r in json.loads(result.stdout)["files"][0]["results"]}
+    assert found["K"]["verdict"] == "wrong"
+    assert found["K"]["from_your_values"] == "[[9, 1, 1, 1], [1, 9, 1, 1], [1, 1, 9, 1], [1, 1, 1, 9]]"
+    assert found["pivots"]["verdict"] == "follows_through"
+    assert found["pivots"]["from_your_values"] == "[9, 0, 0, 0]"  # not [1, 0, 0, 0]: the 9 was written
+
+
 # --- bad problem files ---------------------------------------------------------------------------
 
 BASE = '''kind = "kernel"

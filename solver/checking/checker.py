@@ -390,7 +390,10 @@ class CheckPlan:
             evidence = self._whole_number_evidence(result, compiled, cells, read, work, wrong)
         else:
             result.verdict = "wrong"
-        if result.verdict in ("wrong", "follows_through"):
+        if result.verdict == "follows_through":  # each cell as it was borne out: exactly, or from their values
+            self._explain(result, compiled, cells, read, [x if e is not None else m for x, e, m in
+                                                          zip(exact, against_exact, mine)], work)
+        elif result.verdict == "wrong":
             self._explain(result, compiled, cells, read, mine, work)
         if result.verdict == "wrong" and not evidence:
             reference = [m if m is not None else e for m, e in zip(mine, exact)]
@@ -467,4 +470,9 @@ class CheckPlan:
             return "{" + ", ".join(step.labels[c] for c, n in zip(cells, numbers) if n != 0) + "}"
         shown = self.tolerance.display_decimals
         texts = [plain_decimal(rounded(n, shown if d is None else d, trim=d is None)) for n, d in zip(numbers, decimals)]
-        return texts[0] if len(texts) == 1 else "[" + ", ".join(texts) + "]"
+        if len(texts) == 1:
+            return texts[0]
+        rows, cols = step.shape
+        if len(texts) == rows * cols and rows > 1 and cols > 1:  # a whole matrix, row by row
+            return "[" + ", ".join("[" + ", ".join(texts[r * cols:(r + 1) * cols]) + "]" for r in range(rows)) + "]"
+        return "[" + ", ".join(texts) + "]"
