@@ -115,7 +115,10 @@ class MpArithmetic(Meter):
     def constant(self, value: sympy.Basic):
         if value.is_Rational:
             return mpmath.mpf(int(value.p)) / int(value.q)
-        return mpmath.mpf(str(sympy.N(value, self.digits + 10)))
+        number = sympy.N(value, self.digits + 10)
+        if isinstance(number, sympy.Float):  # by its binary form: thousands of digits as text exceed int()'s limit
+            return mpmath.mpf(number._mpf_)
+        return mpmath.mpf(str(number))
 
     def exp(self, x):
         self.note_amplification(x)

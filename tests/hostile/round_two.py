@@ -486,6 +486,15 @@ points = [{ x = [0, 0], y = 1 }, { x = [1, 1], y = 1 }, { x = [1, 0], y = -1 }, 
 """
 
 
+#: sigmoid(π¹⁰⁰·tanh(100)): a constant the saturated sigmoid is recomputed from at thousands of digits
+SATURATED_GRAPH = b"""kind = "graph"
+title = "saturated"
+inputs = { x = "tanh(100)", w1 = "pi^100", w2 = -2, s = 1, r = 3 }
+nodes = { z = "w1 * x", h = "sigmoid(z)", y = "w2 * h + x", S = "1/2 * (y - s)^2", R = "r * h", E = "S + R" }
+derivative = { of = "E", wrt = "x" }
+"""
+
+
 def _reads_as_json(where: str = "stdout"):
     def check(outcome) -> None:
         json.loads(outcome.text(where))
@@ -496,6 +505,13 @@ def _reads_as_json(where: str = "stdout"):
 def _saturated_loss(outcome) -> None:
     steps = {s["key"]: s for s in json.loads(outcome.text("stdout"))["steps"]}
     assert steps["s1.loss"]["numeric"] == 9999
+
+
+def _saturated_graph(outcome) -> None:
+    # h = σ(z) with z = π¹⁰⁰·tanh(100) ≈ 5.19·10⁴⁹: h rounds to 1, y = −2h + tanh(100) to −1, E = ½(y − 1)² + 3h to 5
+    steps = {s["key"]: s for s in json.loads(outcome.text("stdout"))["steps"]}
+    assert abs(steps["z"]["numeric"] / 5.187848314319613e49 - 1) < 1e-12
+    assert (steps["h"]["numeric"], steps["y"]["numeric"], steps["E"]["numeric"]) == (1, -1, 5)
 
 
 def _numbers_runs() -> list[Run]:
@@ -509,6 +525,8 @@ def _numbers_runs() -> list[Run]:
             check=_reads_as_json()),
         Run("divergent-terminal", ("solve", "{d}/p.toml", "--decimals", "30"), divergent,
             check=_shown_literally("×10")),
+        Run("saturated-graph-json", ("solve", "{d}/p.toml", "--format", "json"), (("p.toml", SATURATED_GRAPH),),
+            check=_saturated_graph),
         Run("not-separable-json", ("solve", "{d}/p.toml", "--format", "json"), (("p.toml", NOT_SEPARABLE),), 2,
             ("not linearly separable",), process=True),
         Run("separable-json-is-only-json", ("solve", "{d}/p.toml", "--format", "json"), (("p.toml", SVM_TIES),),
