@@ -26,6 +26,7 @@ from solver.derivation.model import Derivation
 from solver.render import escape
 from solver.render.escape import visible
 from solver.render.output import console as output_console
+from solver.render.terminal_layout import Wrapped, wrap
 
 STYLES = {"correct": "bold green", "follows_through": "bold cyan", "imprecise": "bold yellow",
           "wrong": "bold red", "invalid": "bold magenta", "missing": "bold bright_black"}
@@ -174,12 +175,13 @@ class FileTable:
                          + ([Text("Why", style="bold")] if beside else []))
         for row in self.rows:
             cells, why = self._cells(row)
+            cells[1], cells[2] = _fitted(cells[1], given), _fitted(cells[2], expected)
             if beside:
                 yield _line(widths + [why_room], cells + [why]) or self._grid(widths, why_room, cells + [why])
             else:
                 yield _line(widths, cells) or self._grid(widths, None, cells)
                 if why.plain:
-                    yield Padding(Text("↳ ", style="dim") + why, (0, 0, 0, 2))
+                    yield _under(why)
 
     def _stacked(self) -> RenderResult:
         """Too narrow for columns: the key, verdict and points on a line, what was written and the
@@ -192,7 +194,7 @@ class FileTable:
                 values += Text("  expected ", style="dim") + cells[2]
             yield Padding(values, (0, 0, 0, 2))
             if why.plain:
-                yield Padding(Text("↳ ", style="dim") + why, (0, 0, 0, 2))
+                yield _under(why)
 
     @staticmethod
     def _grid(widths: list[int], why: int | None, cells: list[Text]) -> Table:
@@ -203,6 +205,20 @@ class FileTable:
             grid.add_column(width=why, overflow="fold")
         grid.add_row(*cells)
         return grid
+
+
+def _under(why: Text) -> RenderableType:
+    """An explanation under its row, each of its lines broken between whole numbers and vectors."""
+    lines = (Text("↳ ", style="dim") + why).split("\n")
+    return Padding(Group(*(Wrapped(line) for line in lines)), (0, 0, 0, 2))
+
+
+def _fitted(value: Text, width: int) -> Text:
+    """A value too wide for its column broken between whole numbers, vectors and a matrix's rows
+    (rich would break it at any space, inside a vector too)."""
+    if cell_len(value.plain) <= width:
+        return value
+    return Text("\n").join(wrap(value, width, width))
 
 
 def _line(widths: list[int], cells: list[Text]) -> Text | None:
