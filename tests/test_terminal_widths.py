@@ -8,6 +8,7 @@ import statistics
 from io import StringIO
 
 import pytest
+from conftest import run_solver
 from rich.cells import cell_len
 from rich.console import Console
 
@@ -138,3 +139,18 @@ def test_question_sheets_fit_the_width_with_every_key_whole(problem, width):
     words = {word for line in lines for word in re.split(r"[\s│]+", line)}
     for key in catalog.load(problem).scheme.keys:
         assert key in words, key
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_check_reports_break_values_between_whole_vectors(columns, tmp_path):
+    # kernel-xor's 4×4 K and L and 4-vectors of pivots, in the Given, Expected and explanation text
+    answers = tmp_path / "a.toml"
+    answers.write_text("K = [[1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]]\npivots = [9, 0, 0, 0]\n"
+                       "L = [[1, 0, 0, 0], [0.1, 1, 0, 0], [0.1, 0.1, 1, 0], [0.1, 0.1, 0.1, 1]]\n", encoding="utf-8")
+    result = run_solver("check", "kernel-xor", str(answers), env={"COLUMNS": str(columns)})
+    assert result.returncode == 1
+    for line in result.stdout.splitlines():
+        assert cell_len(line) <= columns, line
+        for piece in re.split(r"\s{2,}", line.strip()):  # the columns of a row, or an explanation
+            assert not re.search(r"\[[^\[\]]*$", piece), line
+            assert not re.search(r"^[^\[\]]*\]", piece), line

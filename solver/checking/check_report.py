@@ -26,7 +26,7 @@ from solver.derivation.model import Derivation
 from solver.render import escape
 from solver.render.escape import visible
 from solver.render.output import console as output_console
-from solver.render.terminal_layout import Wrapped, wrap
+from solver.render.terminal_layout import Wrapped, longest_piece, wrap
 
 STYLES = {"correct": "bold green", "follows_through": "bold cyan", "imprecise": "bold yellow",
           "wrong": "bold red", "invalid": "bold magenta", "missing": "bold bright_black"}
@@ -175,6 +175,9 @@ class FileTable:
                          + ([Text("Why", style="bold")] if beside else []))
         for row in self.rows:
             cells, why = self._cells(row)
+            if not (_fits(row.cells[1], given) and _fits(row.cells[2], expected)):
+                yield from self._values_under(widths, cells, why)  # a vector wider than its column
+                continue
             cells[1], cells[2] = _fitted(cells[1], given), _fitted(cells[2], expected)
             if beside:
                 yield _line(widths + [why_room], cells + [why]) or self._grid(widths, why_room, cells + [why])
@@ -189,12 +192,23 @@ class FileTable:
         for row in self.rows:
             cells, why = self._cells(row)
             yield Text("  ").join([cells[0], cells[3], cells[4]])
-            values = Text("given ", style="dim") + (cells[1] if row.cells[1] else Text("—"))
-            if row.cells[2]:
-                values += Text("  expected ", style="dim") + cells[2]
-            yield Padding(values, (0, 0, 0, 2))
-            if why.plain:
-                yield _under(why)
+            yield from self._values(cells, why)
+
+    def _values_under(self, widths: list[int], cells: list[Text], why: Text) -> RenderResult:
+        """A row whose values do not fit their columns: key, verdict and points in the columns, what
+        was written and the expected value under them."""
+        yield _line(widths, [cells[0], Text(), Text(), cells[3], cells[4]]) or Text("  ").join(
+            [cells[0], cells[3], cells[4]])
+        yield from self._values(cells, why)
+
+    @staticmethod
+    def _values(cells: list[Text], why: Text) -> RenderResult:
+        values = Text("given ", style="dim") + (cells[1] if cells[1].plain else Text("—"))
+        if cells[2].plain:
+            values += Text("  expected ", style="dim") + cells[2]
+        yield Padding(Wrapped(values), (0, 0, 0, 2))
+        if why.plain:
+            yield _under(why)
 
     @staticmethod
     def _grid(widths: list[int], why: int | None, cells: list[Text]) -> Table:
@@ -211,6 +225,11 @@ def _under(why: Text) -> RenderableType:
     """An explanation under its row, each of its lines broken between whole numbers and vectors."""
     lines = (Text("↳ ", style="dim") + why).split("\n")
     return Padding(Group(*(Wrapped(line) for line in lines)), (0, 0, 0, 2))
+
+
+def _fits(value: str, width: int) -> bool:
+    """Whether a value can be laid out in ``width`` columns without breaking a vector."""
+    return all(longest_piece(line) <= width for line in value.split("\n"))
 
 
 def _fitted(value: Text, width: int) -> Text:

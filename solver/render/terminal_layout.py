@@ -120,7 +120,7 @@ def wrap(text: Text, first: int, rest: int) -> list[Text]:
     return out
 
 
-def _longest_piece(plain: str) -> int:
+def longest_piece(plain: str) -> int:
     """The widest piece that cannot be broken: what a line needs at the least."""
     breaks = [b for b in break_levels(plain) if b.level < 2]
     starts = [0] + [b.next for b in breaks]
@@ -144,7 +144,7 @@ class Wrapped:
             yield Segment.line()
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement(min(_longest_piece(self.text.plain) + self.indent, options.max_width),
+        return Measurement(min(longest_piece(self.text.plain) + self.indent, options.max_width),
                            min(cell_len(self.text.plain), options.max_width))
 
 
