@@ -154,3 +154,13 @@ def test_check_reports_break_values_between_whole_vectors(columns, tmp_path):
         for piece in re.split(r"\s{2,}", line.strip()):  # the columns of a row, or an explanation
             assert not re.search(r"\[[^\[\]]*$", piece), line
             assert not re.search(r"^[^\[\]]*\]", piece), line
+
+
+def test_a_value_with_nowhere_to_break_is_folded_not_cut(tmp_path):
+    answers = tmp_path / "a.toml"
+    answers.write_text('s1.z1 = "' + "x" * 300 + '"\n', encoding="utf-8")
+    result = run_solver("check", "relu-111-sgd", str(answers), env={"COLUMNS": "80"})
+    lines = result.stdout.splitlines()
+    assert all(cell_len(line) <= 80 for line in lines)
+    given = [line.strip() for line in lines if set(line.strip()) == {"x"}]
+    assert "".join(given) == "x" * 300  # every character of what was written, folded over four lines

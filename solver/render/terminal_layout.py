@@ -137,11 +137,16 @@ class Wrapped:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
-        for i, line in enumerate(wrap(self.text, width, max(width - self.indent, 10))):
-            if i:
-                yield Segment(" " * self.indent)
-            yield from line.render(console)
-            yield Segment.line()
+        rest = max(width - self.indent, 10)
+        lines = wrap(self.text, width, rest)
+        for i, line in enumerate(lines):
+            room = width if i == 0 else rest
+            # a piece with nowhere to break (a long name) is folded, not cut off at the edge
+            for j, part in enumerate(line.wrap(console, room, overflow="fold") if cell_len(line.plain) > room else [line]):
+                if i or j:
+                    yield Segment(" " * self.indent)
+                yield from part.render(console)
+                yield Segment.line()
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement(min(longest_piece(self.text.plain) + self.indent, options.max_width),
