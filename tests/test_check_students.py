@@ -348,6 +348,17 @@ def test_each_mistake_in_a_softmax_network_is_named(key, method, planted):
     _assert_named(results, [key], planted, honest, notebook, method)
 
 
+@pytest.mark.parametrize("name, answers", [
+    ("graph-skip-scalar", "h = 0.7\nlocal.dh_dz = 0.21\n"),  # h = σ(0.5) ≈ 0.6225; 0.7·(1 − 0.7) = 0.21
+    ("graph-skip", "h = [0.3, 0.2, 0.5]\nlocal.dh_dz = [[0.21, 0, 0], [0, 0.16, 0], [0, 0, 0.25]]\n"),
+])
+def test_a_slip_in_a_sigmoid_carries_into_its_derivative_as_h_times_one_minus_h(name, answers):
+    """σ′(z) is worked by hand as h(1 − h) from the h written, so a slip in h follows through there."""
+    plan = CheckPlan(catalog.load(name), Tolerance(4))
+    found = {r.key: r.verdict for r in plan.check(parse_answers(answers.encode(), "a.toml"), "a.toml").results}
+    assert found == {"h": "wrong", "local.dh_dz": "follows_through"}
+
+
 GRAPH_MISTAKES = [
     ("S", "loss_without_half", "loss_without_half"),
     ("local.dS_dy", "loss_without_half", "loss_without_half"),

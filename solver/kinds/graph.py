@@ -300,7 +300,7 @@ class _Writer:
             raise InputError(f"cannot write ∂{child}/∂{parent} as a formula: {reason}",
                              path=f"nodes.{child}") from None
         notation = partial(node.notation, var.notation)
-        values = cells(formula, self.env)
+        values = cells(formula, self.env, known={node.formula: cells_of(node)})
         mistakes = self._reuse_mistakes(node, var)
         if _is_half_square(node.formula):
             mistakes += variants.squared_error_gradient(values)

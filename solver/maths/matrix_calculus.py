@@ -48,30 +48,37 @@ def _elementwise_derivative(function, value: sympy.Basic) -> sympy.Basic:
     return slope.xreplace({t: value})
 
 
+#: f′ written with f's own value v = f(t), as students compute it: σ′ = σ(1 − σ), tanh′ = 1 − tanh².
+SLOPES_OF_VALUE = {fn.sigmoid: lambda v: v * (1 - v), sympy.tanh: lambda v: 1 - v**2}
+
+
 def cells(expr: sympy.Basic, env: Mapping[sympy.Symbol, sympy.Matrix],
           memo: dict[sympy.Basic, sympy.Matrix] | None = None, *, slopes: Mapping | None = None,
-          elementwise: bool = False) -> sympy.Matrix:
+          elementwise: bool = False, known: Mapping[sympy.Basic, sympy.Matrix] | None = None) -> sympy.Matrix:
     """The value of a formula element by element, its symbols' elements taken from ``env``.
 
     ``memo`` keeps the value of every part, for callers that ask about many overlapping parts.
     ``slopes`` replaces the derivative of an element-wise function (``{sigmoid: lambda t: t*(1 - t)}``
     computes a formula the way a student who wrote σ′ as z(1 − z) would).  With ``elementwise``, as a
     student writes by hand, a number added to a vector is added to each element and two vectors of one
-    shape multiply element by element (``h*(1 - h)``).
+    shape multiply element by element (``h*(1 - h)``). ``known`` gives the cells of parts that are
+    quantities of their own (``sigmoid(z)``: the node h); a σ′ or tanh′ of such a part is written
+    with them (h(1 − h)), so that a student's h carries into it as it does by hand.
     Raises :class:`InputError` when shapes do not fit (adding a 3×1 to a 2×1, say).
     """
-    return _Cells(env, {} if memo is None else memo, slopes or {}, elementwise).of(expr)
+    return _Cells(env, {} if memo is None else memo, slopes or {}, elementwise, known or {}).of(expr)
 
 
 class _Cells:
     """The interpreter behind :func:`cells`, remembering each part's value."""
 
     def __init__(self, env: Mapping[sympy.Symbol, sympy.Matrix], memo: dict, slopes: Mapping = {},
-                 elementwise: bool = False) -> None:
+                 elementwise: bool = False, known: Mapping = {}) -> None:
         self.env = env
         self.memo = memo
         self.slopes = slopes
         self.elementwise = elementwise
+        self.known = known
 
     def of(self, expr: sympy.Basic) -> sympy.Matrix:
         if expr not in self.memo:
@@ -140,6 +147,8 @@ class _Cells:
             slope = self.slopes.get(inner.func)
             if slope is not None:
                 return self.of(inner.args[0]).applyfunc(slope)
+            if inner in self.known and inner.func in SLOPES_OF_VALUE:
+                return self.known[inner].applyfunc(SLOPES_OF_VALUE[inner.func])
             return self.of(inner.args[0]).applyfunc(lambda v: _elementwise_derivative(inner.func, v))
         raise InputError(f"{func.__name__} cannot be used here")
 
