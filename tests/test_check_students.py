@@ -359,6 +359,22 @@ def test_a_slip_in_a_sigmoid_carries_into_its_derivative_as_h_times_one_minus_h(
     assert found == {"h": "wrong", "local.dh_dz": "follows_through"}
 
 
+EXP_GRAPH = b"""kind = "graph"
+title = "exp"
+inputs = { x = 1, w = 0.5, s = 1 }
+nodes = { z = "w * x", u = "exp(z)", E = "1/2 * (u - s)^2" }
+derivative = { of = "E", wrt = "w" }
+"""
+
+
+def test_a_slip_in_an_exponential_carries_into_its_derivative():
+    """∂u/∂z for u = exp(z) is u itself: a slip in u (1.9 for e^0.5 ≈ 1.6487) follows through there."""
+    plan = CheckPlan(load_text(EXP_GRAPH, "exp.toml"), Tolerance(4))
+    answers = b"u = 1.9\nlocal.du_dz = 1.9\nlocal.dE_du = 0.9\n"
+    found = {r.key: r.verdict for r in plan.check(parse_answers(answers, "a.toml"), "a.toml").results}
+    assert found == {"u": "wrong", "local.du_dz": "follows_through", "local.dE_du": "follows_through"}
+
+
 GRAPH_MISTAKES = [
     ("S", "loss_without_half", "loss_without_half"),
     ("local.dS_dy", "loss_without_half", "loss_without_half"),

@@ -62,8 +62,8 @@ def cells(expr: sympy.Basic, env: Mapping[sympy.Symbol, sympy.Matrix],
     computes a formula the way a student who wrote σ′ as z(1 − z) would).  With ``elementwise``, as a
     student writes by hand, a number added to a vector is added to each element and two vectors of one
     shape multiply element by element (``h*(1 - h)``). ``known`` gives the cells of parts that are
-    quantities of their own (``sigmoid(z)``: the node h); a σ′ or tanh′ of such a part is written
-    with them (h(1 − h)), so that a student's h carries into it as it does by hand.
+    quantities of their own (``sigmoid(z)``: the node h); such a part, and a σ′ or tanh′ of it, is
+    written with them (exp′ = e, σ′ = h(1 − h)), so that a student's h carries into it as by hand.
     Raises :class:`InputError` when shapes do not fit (adding a 3×1 to a 2×1, say).
     """
     return _Cells(env, {} if memo is None else memo, slopes or {}, elementwise, known or {}).of(expr)
@@ -79,6 +79,8 @@ class _Cells:
         self.slopes = slopes
         self.elementwise = elementwise
         self.known = known
+        for part, value in known.items():
+            memo.setdefault(part, value)
 
     def of(self, expr: sympy.Basic) -> sympy.Matrix:
         if expr not in self.memo:
