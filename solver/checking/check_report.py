@@ -195,14 +195,14 @@ class FileTable:
             yield from self._values(cells, why)
 
     def _values_under(self, widths: list[int], cells: list[Text], why: Text) -> RenderResult:
-        """A row whose values do not fit their columns: key, verdict and points in the columns, what
-        was written and the expected value under them."""
-        yield _line(widths, [cells[0], Text(), Text(), cells[3], cells[4]]) or Text("  ").join(
-            [cells[0], cells[3], cells[4]])
+        """A row whose values do not fit their columns: key, verdict and points in the columns (each
+        as wide as its widest entry, so the line always forms), the values and explanation under them."""
+        yield _line(widths, [cells[0], Text(), Text(), cells[3], cells[4]])
         yield from self._values(cells, why)
 
     @staticmethod
     def _values(cells: list[Text], why: Text) -> RenderResult:
+        """What was given and what was expected on a line of their own, then the explanation."""
         values = Text("given ", style="dim") + (cells[1] if cells[1].plain else Text("—"))
         if cells[2].plain:
             values += Text("  expected ", style="dim") + cells[2]

@@ -42,7 +42,7 @@ from solver.maths.numbers import NUMERIC, plain_decimal
 from solver.reading.answer_file import STUDENT_KEY, Entry, Unreadable
 from solver.reading.written import CLASS_WORDS, Written, plain_number, read_scalar, significant_figures
 from solver.render import printing
-from solver.render.common import plain_equation, show
+from solver.render.common import array_text, plain_equation, show
 
 ONLY_HERE_ID = "equal_only_at_these_numbers"
 UNDEFINED = ("{formula} has no value from your own values (a division by zero, a singular matrix, or a logarithm or "
@@ -80,10 +80,7 @@ def _whole_text(quantity: Quantity, cells: list[str]) -> str:
         return plain_equation(quantity)
     if quantity.is_scalar:
         return cells[0]
-    rows, cols = quantity.shape
-    if quantity.is_vector:
-        return "[" + ", ".join(cells) + "]"
-    return "[" + ", ".join("[" + ", ".join(cells[r * cols : (r + 1) * cols]) + "]" for r in range(rows)) + "]"
+    return array_text(cells, quantity.shape)
 
 
 class CheckPlan:
@@ -472,7 +469,5 @@ class CheckPlan:
         texts = [plain_decimal(rounded(n, shown if d is None else d, trim=d is None)) for n, d in zip(numbers, decimals)]
         if len(texts) == 1:
             return texts[0]
-        rows, cols = step.shape
-        if len(texts) == rows * cols and rows > 1 and cols > 1:  # a whole matrix, row by row
-            return "[" + ", ".join("[" + ", ".join(texts[r * cols:(r + 1) * cols]) + "]" for r in range(rows)) + "]"
-        return "[" + ", ".join(texts) + "]"
+        whole = len(texts) == len(step.cells)  # a whole matrix row by row, else the elements answered
+        return array_text(texts, step.shape if whole else (1, len(texts)))

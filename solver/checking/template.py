@@ -8,6 +8,7 @@ import json
 from solver.checking.grading import score_text
 from solver.checking.key_descriptions import describe_keys
 from solver.derivation.model import Derivation, Step
+from solver.render.common import array_text
 from solver.render.escape import plain_line
 
 
@@ -83,10 +84,7 @@ def _examples(steps: list[Step]) -> list[str]:
 def _placeholder(step: Step) -> str:
     """An array of the step's shape with made-up numbers: ``[1, 2]`` or ``[[1, 2], [3, 4]]``."""
     rows, cols = step.shape
-    numbers = [str(i + 1) for i in range(rows * cols)]
-    if rows == 1 or cols == 1:
-        return "[" + ", ".join(numbers) + "]"
-    return "[" + ", ".join("[" + ", ".join(numbers[r * cols:(r + 1) * cols]) + "]" for r in range(rows)) + "]"
+    return array_text([str(i + 1) for i in range(rows * cols)], step.shape)
 
 
 def _hint(step: Step) -> str:

@@ -46,6 +46,14 @@ def show(scalar: Scalar, decimals: int) -> Shown:
     return Shown(digits, False, _informative_closed_form(scalar))
 
 
+def array_text(texts: list[str], shape: tuple[int, int]) -> str:
+    """Texts of a vector as ``[a, b]``, of a matrix row by row as ``[[a, b], [c, d]]`` (plain text)."""
+    rows, cols = shape
+    if rows == 1 or cols == 1:
+        return "[" + ", ".join(texts) + "]"
+    return "[" + ", ".join("[" + ", ".join(texts[r * cols:(r + 1) * cols]) + "]" for r in range(rows)) + "]"
+
+
 def exponent_form(digits: str, times: str, power) -> str:
     """A displayed number with its power of ten written for a medium: ``1.2×10³⁰⁰`` or
     ``1.2 \\times 10^{300}``; ``power`` writes the exponent."""

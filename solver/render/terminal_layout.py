@@ -138,13 +138,14 @@ class Wrapped:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
         rest = max(width - self.indent, 10)
-        lines = wrap(self.text, width, rest)
-        for i, line in enumerate(lines):
+        first = True
+        for i, line in enumerate(wrap(self.text, width, rest)):
             room = width if i == 0 else rest
             # a piece with nowhere to break (a long name) is folded, not cut off at the edge
-            for j, part in enumerate(line.wrap(console, room, overflow="fold") if cell_len(line.plain) > room else [line]):
-                if i or j:
+            for part in line.wrap(console, room, overflow="fold") if cell_len(line.plain) > room else [line]:
+                if not first:
                     yield Segment(" " * self.indent)
+                first = False
                 yield from part.render(console)
                 yield Segment.line()
 
