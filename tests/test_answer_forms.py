@@ -82,6 +82,12 @@ def test_a_point_that_is_not_there():
     assert verdicts("svm-six-points", "support_vectors = none") == {"support_vectors": ("wrong", "missing_support_vector")}
 
 
+@pytest.mark.parametrize("line", ["support_vectors = __import__('os').system('true')", 'support_vectors = "f(1, 2)"'])
+def test_a_set_that_is_neither_names_nor_coordinates_is_invalid(line):
+    (verdict, why), = verdicts("svm-six-points", line).values()
+    assert verdict == "invalid" and "point names, or the points' coordinates" in why
+
+
 @pytest.mark.parametrize("written, verdict", [
     ("+", "correct"), ("+1", "correct"), ("1", "correct"), ('"positive"', "correct"), ("positive", "correct"),
     ('"+ve"', "correct"), ("Positive class", "correct"), ("-", "wrong"), ("−1", "wrong"), ("negative", "wrong"),

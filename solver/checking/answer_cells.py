@@ -200,6 +200,8 @@ def set_members(value: Any, step: Step | None = None) -> list[str] | str:
             text = text[1:-1].strip()
         if "(" in text:
             points = text_array("[" + text + "]") or [text_array(text)]
+            if points[0] is None:
+                return "expected point names, or the points' coordinates such as (1, 0)"
             return _points_named([p if isinstance(p, list) else text_array(p) or [p] for p in points], step)
         if text.lower() in _EMPTY_SET:
             return []
